@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const url = (name: string) =>
+  z
+    .string()
+    .url(`${name} must be a URL such as http://localhost:8082`)
+    .transform((s) => s.replace(/\/+$/, ''));
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((s) => (s === '' ? undefined : s));
+
+const principal = /^(slack|discord|discord-role|console):[\w.@-]+$/;
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  AIRFLOW_URL: url('AIRFLOW_URL').default('http://localhost:8082'),
+  AIRFLOW_UI_URL: url('AIRFLOW_UI_URL').optional(),
+  AIRFLOW_USERNAME: z.string().min(1).default('admin'),
+  AIRFLOW_PASSWORD: z.string().min(1).default('admin'),
+  AIRFLOW_API_VERSION: z.enum(['auto', 'v1', 'v2']).default('auto'),
+
+  MLFLOW_URL: url('MLFLOW_URL').default('http://localhost:5000'),
+  MLFLOW_UI_URL: url('MLFLOW_UI_URL').optional(),
+  MLFLOW_TRACKING_USERNAME: optionalSecret,
+  MLFLOW_TRACKING_PASSWORD: optionalSecret,
+
+  DOCKER_HOST: z.string().optional(),
+  COMPOSE_PROJECT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'COMPOSE_PROJECT must be a compose project name (lowercase, digits, - and _)')
+    .default('mlops'),
+
+  HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+
+  STATE_PATH: z.string().min(1).default('./data/mlops-bot.db'),
+  MLOPS_ADMINS: z.string().optional(),
+  MLOPS_OPERATORS: z.string().optional(),
+  CONSOLE_ROLE: z.enum(['read', 'operate', 'admin']).default('admin'),
+
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: url('PUBLIC_URL').optional(),
+
+  SLACK_BOT_TOKEN: optionalSecret,
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_APP_TOKEN: optionalSecret,
+  SLACK_API_URL: url('SLACK_API_URL').default('https://slack.com/api'),
+
+  DISCORD_TOKEN: optionalSecret,
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'DISCORD_APPLICATION_ID must be a snowflake id')
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'DISCORD_GUILD_ID must be a snowflake id')
+    .optional(),
+  DISCORD_API_URL: url('DISCORD_API_URL').default('https://discord.com/api'),
+
+  WATCH_INTERVAL: z.coerce.number().int().min(5).max(86_400).default(30),
+  ALERT_CHANNELS: z.string().optional(),
+  AIRFLOW_WEBHOOK_SECRET: optionalSecret,
+  MLFLOW_WEBHOOK_SECRET: optionalSecret,
+});
+
+type Raw = z.infer<typeof schema>;
+
+export interface Config extends Omit<Raw, 'MLOPS_ADMINS' | 'MLOPS_OPERATORS' | 'ALERT_CHANNELS'> {
+  admins: readonly string[];
+  operators: readonly string[];
+  alertChannels: readonly string[];
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  discord?: { token: string; applicationId: string; guildId?: string; apiUrl: string };
+}
+
+export const SECRET_KEYS = [
+  'AIRFLOW_PASSWORD',
+  'MLFLOW_TRACKING_PASSWORD',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'DISCORD_TOKEN',
+  'AIRFLOW_WEBHOOK_SECRET',
+  'MLFLOW_WEBHOOK_SECRET',
+] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; lists every problem at the same time rather than the first one. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blanked = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = schema.safeParse(blanked);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const raw = parsed.success ? parsed.data : undefined;
+
+  const admins = list(env.MLOPS_ADMINS);
+  const operators = list(env.MLOPS_OPERATORS);
+  for (const p of [...admins, ...operators]) {
+    if (!principal.test(p))
+      problems.push(`MLOPS_ADMINS/MLOPS_OPERATORS: '${p}' is not slack:<id>, discord:<id> or discord-role:<id>`);
+  }
+  const alertChannels = list(env.ALERT_CHANNELS);
+  for (const c of alertChannels) {
+    if (!/^(slack|discord|console):[\w-]+$/.test(c))
+      problems.push(`ALERT_CHANNELS: '${c}' is not slack:<channel id> or discord:<channel id>`);
+  }
+
+  // Platform groups are all-or-nothing; checked on the raw env so these problems list beside schema ones.
+  const e = blanked;
+  if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN || e.SLACK_BOT_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required when Slack is configured');
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+      problems.push('SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: one is required (HTTP mode or Socket Mode)');
+    if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith('xapp-'))
+      problems.push('SLACK_APP_TOKEN: an app-level token starts with xapp-');
+  }
+  if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
+    if (!e.DISCORD_TOKEN) problems.push('DISCORD_TOKEN: required when Discord is configured');
+    if (!e.DISCORD_APPLICATION_ID) problems.push('DISCORD_APPLICATION_ID: required when Discord is configured');
+  }
+  let slack: Config['slack'];
+  let discord: Config['discord'];
+  if (raw?.SLACK_BOT_TOKEN && (raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN)) {
+    slack = {
+      botToken: raw.SLACK_BOT_TOKEN,
+      signingSecret: raw.SLACK_SIGNING_SECRET,
+      appToken: raw.SLACK_APP_TOKEN,
+      apiUrl: `${raw.SLACK_API_URL}/`,
+    };
+  }
+  if (raw?.DISCORD_TOKEN && raw.DISCORD_APPLICATION_ID) {
+    discord = {
+      token: raw.DISCORD_TOKEN,
+      applicationId: raw.DISCORD_APPLICATION_ID,
+      guildId: raw.DISCORD_GUILD_ID,
+      apiUrl: raw.DISCORD_API_URL,
+    };
+  }
+  if (problems.length > 0 || !raw) throw new ConfigError(problems);
+
+  const { MLOPS_ADMINS: _a, MLOPS_OPERATORS: _o, ALERT_CHANNELS: _c, ...rest } = raw;
+  return Object.freeze({ ...rest, admins, operators, alertChannels, slack, discord });
+}
+
+/** The configuration as it may be logged or shown: secrets replaced by their presence. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (k === 'slack' || k === 'discord') out[k] = v ? 'configured' : 'off';
+    else if ((SECRET_KEYS as readonly string[]).includes(k)) out[k] = v ? '[set]' : '[unset]';
+    else out[k] = v;
+  }
+  return out;
+}

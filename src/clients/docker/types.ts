@@ -1,0 +1,39 @@
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export type ServiceState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+export type ServiceHealth = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+export interface ServiceStatus {
+  service: string;
+  containerId: string;
+  containerName: string;
+  image: string;
+  state: ServiceState;
+  health: ServiceHealth;
+  startedAt?: Date;
+  exitCode?: number;
+  restartCount: number;
+}
+
+export interface RestartResult {
+  service: string;
+  tookMs: number;
+  state: ServiceState;
+  health: ServiceHealth;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface DockerClient {
+  readonly project: string;
+  ping(opts?: CallOptions): Promise<{ ok: boolean; apiVersion?: string }>;
+  listServices(opts?: CallOptions): Promise<ServiceStatus[]>;
+  /** Restarts and waits until healthy (or running, without a healthcheck). Refuses services outside the project. */
+  restart(service: string, opts?: CallOptions & { timeoutMs?: number }): Promise<RestartResult>;
+  tailLogs(service: string, q?: { lines?: number; sinceSec?: number }, opts?: CallOptions): Promise<LogLine[]>;
+}

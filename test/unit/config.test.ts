@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../../src/bot/config.js';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.AIRFLOW_URL).toBe('http://localhost:8082');
+    expect(c.MLFLOW_URL).toBe('http://localhost:5000');
+    expect(c.AIRFLOW_USERNAME).toBe('admin');
+    expect(c.STATE_PATH).toBe('./data/mlops-bot.db');
+    expect(c.slack).toBeUndefined();
+    expect(c.discord).toBeUndefined();
+  });
+
+  it('lists every problem at once', () => {
+    let err: unknown;
+    try {
+      loadConfig({ AIRFLOW_URL: 'not a url', HTTP_TIMEOUT_MS: 'soon', SLACK_BOT_TOKEN: 'xoxb-1', MLOPS_ADMINS: 'bob' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/AIRFLOW_URL/);
+    expect(problems).toMatch(/HTTP_TIMEOUT_MS/);
+    expect(problems).toMatch(/SLACK_SIGNING_SECRET or SLACK_APP_TOKEN/);
+    expect(problems).toMatch(/'bob'/);
+  });
+
+  it('never shows a secret when described', () => {
+    const c = loadConfig({ AIRFLOW_PASSWORD: 'hunter2', SLACK_BOT_TOKEN: 'xoxb-secret', SLACK_SIGNING_SECRET: 's3' });
+    const shown = JSON.stringify(describeConfig(c));
+    expect(shown).not.toContain('hunter2');
+    expect(shown).not.toContain('xoxb-secret');
+    expect(shown).toContain('"slack":"configured"');
+  });
+
+  it('turns a trailing slash off base URLs', () => {
+    expect(loadConfig({ AIRFLOW_URL: 'http://af:8082/' }).AIRFLOW_URL).toBe('http://af:8082');
+  });
+});
