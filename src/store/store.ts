@@ -1,0 +1,93 @@
+import type { ErrorCode } from '../bot/errors.js';
+import type { Message } from '../bot/message.js';
+import type { Destination, Platform, PostedRef } from '../bot/types.js';
+
+export type Topic = 'airflow.failures' | 'mlflow.best' | 'mlflow.registry' | 'docker.health';
+
+export interface AuditEntry {
+  at: Date;
+  /** 'slack:U123', 'discord:456', 'console:alice' */
+  actor: string;
+  platform: Platform;
+  channel: string;
+  verb: string;
+  /** The command line with secrets and long values redacted. */
+  line: string;
+  outcome: 'ok' | 'cancelled' | ErrorCode;
+  durationMs: number;
+  detail?: string;
+}
+
+export interface Subscription {
+  id: string;
+  dest: Destination;
+  topic: Topic;
+  /** e.g. { dag: 'train_*' } or { experiment: 'churn', metric: 'accuracy', order: 'max' } */
+  filter: Record<string, string>;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface Mute {
+  dest: Destination;
+  /** A glob over the alert's subject (DAG id, service, model), '*' for all. */
+  pattern: string;
+  until: Date;
+  createdBy: string;
+}
+
+export interface NewOutboxItem {
+  /** Idempotency key: one delivery per (key, destination). */
+  key: string;
+  dest: Destination;
+  kind: 'post' | 'update' | 'reply';
+  message: Message;
+  /** For update/reply: the alert whose posted ref in this destination is edited or replied to. */
+  alertKey?: string;
+}
+
+export interface OutboxItem extends NewOutboxItem {
+  id: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+}
+
+export interface AlertState {
+  key: string;
+  state: string;
+  data: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+export interface Store {
+  audit(entry: AuditEntry): Promise<void>;
+  listAudit(q: { limit: number }): Promise<AuditEntry[]>;
+
+  saveActionRef(line: string, ttlMs: number): Promise<string>;
+  loadActionRef(id: string): Promise<string | undefined>;
+
+  subscribe(s: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription>;
+  unsubscribe(id: string): Promise<boolean>;
+  subscriptions(q?: { topic?: Topic; dest?: Destination }): Promise<Subscription[]>;
+
+  setMute(m: Mute): Promise<void>;
+  clearMute(dest: Destination, pattern: string): Promise<boolean>;
+  mutes(now: Date): Promise<Mute[]>;
+
+  getCursor(watcherId: string): Promise<string | undefined>;
+  /** Saves the cursor and enqueues the posts in one transaction, so a crash can neither lose nor double them. */
+  commitTick(watcherId: string, cursor: string, items: NewOutboxItem[]): Promise<void>;
+
+  getAlert(key: string): Promise<AlertState | undefined>;
+  putAlert(a: AlertState): Promise<void>;
+
+  pendingOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
+  settleOutbox(
+    id: string,
+    result: { ref: PostedRef } | { error: string; retryAt?: Date; dead?: boolean },
+  ): Promise<void>;
+  postedRefs(alertKey: string): Promise<PostedRef[]>;
+
+  close(): Promise<void>;
+}
