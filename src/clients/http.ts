@@ -20,6 +20,8 @@ export interface HttpOptions {
   adapter?: AxiosAdapter;
   /** Turns an upstream error body into a human sentence (without secrets). */
   describeError?: (status: number, data: unknown) => string | undefined;
+  /** Takes over the mapping of an HTTP error response when the service knows better (e.g. MLflow's plain-text 403). */
+  mapError?: (status: number, data: unknown) => BotError | undefined;
 }
 
 const LABEL: Record<HttpService, string> = { airflow: 'Airflow', mlflow: 'MLflow' };
@@ -69,7 +71,7 @@ function detailOf(data: unknown): string | undefined {
 
 /** Maps any axios failure to a coded BotError that names the service, the URL and the fix. */
 export function toUpstreamError(
-  o: Pick<HttpOptions, 'service' | 'baseURL' | 'describeError' | 'timeoutMs'>,
+  o: Pick<HttpOptions, 'service' | 'baseURL' | 'describeError' | 'timeoutMs' | 'mapError'>,
   err: unknown,
 ): BotError {
   if (err instanceof BotError) return err;
@@ -99,6 +101,8 @@ export function toUpstreamError(
     return new BotError('UPSTREAM_UNAVAILABLE', message, { service: o.service, userMessage: message });
   }
   const status = res.status;
+  const mapped = o.mapError?.(status, res.data);
+  if (mapped) return mapped;
   const described = o.describeError?.(status, res.data) ?? detailOf(res.data);
   const suffix = described ? `: ${described}` : '';
   if (status === 401) {
