@@ -1,0 +1,62 @@
+import type { Message, Tone } from '../bot/message.js';
+import { CONSOLE, tailLines, truncateText } from './limits.js';
+import { parseInline, plainOf } from './markdown.js';
+
+const MARKER: Record<Tone, string> = { info: 'ℹ', success: '✔', warning: '⚠', error: '✖' };
+
+/** Markdown subset to terminal text: markup dropped, links shown as `label (url)`. */
+export function markdownToPlain(src: string): string {
+  return src
+    .split('\n')
+    .map((line) => plainOf(parseInline(line)))
+    .join('\n');
+}
+
+/** ISO-like and always UTC, so output does not depend on the machine's zone. */
+export function formatTimestamp(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** Renders a message for the terminal. */
+export function toPlainText(message: Message): string {
+  const sections: string[] = [];
+  const marker = message.tone ? MARKER[message.tone] : undefined;
+  let pendingMarker = marker;
+  const lead = (s: string): string => {
+    if (!pendingMarker) return s;
+    const out = `${pendingMarker} ${s}`;
+    pendingMarker = undefined;
+    return out;
+  };
+
+  if (message.title) sections.push(lead(message.title));
+  if (message.text) sections.push(lead(truncateText(markdownToPlain(message.text), CONSOLE.text)));
+
+  const fields = message.fields ?? [];
+  if (fields.length > 0) {
+    const width = Math.max(...fields.map((f) => f.label.length)) + 1;
+    const indent = ' '.repeat(width + 1);
+    const lines = fields.map((f) => {
+      const [first = '', ...rest] = f.value.split('\n');
+      return [`${`${f.label}:`.padEnd(width)} ${first}`, ...rest.map((l) => indent + l)].join('\n');
+    });
+    sections.push(lead(lines.join('\n')));
+  }
+
+  if (message.code) sections.push(lead(tailLines(message.code.body.replace(/\n+$/, ''), CONSOLE.code)));
+
+  const actions = message.actions ?? [];
+  if (actions.length > 0) {
+    sections.push(
+      lead(
+        actions.map((a) => (a.kind === 'command' ? `[${a.label}] → ${a.command}` : `[${a.label}] ${a.url}`)).join('\n'),
+      ),
+    );
+  }
+
+  const footer = [message.footer, message.timestamp && formatTimestamp(message.timestamp)].filter(Boolean);
+  if (footer.length > 0) sections.push(lead(`— ${footer.join(' · ')}`));
+
+  if (sections.length === 0 && marker) sections.push(marker);
+  return sections.join('\n\n');
+}
