@@ -29,11 +29,18 @@ export interface LogLine {
   text: string;
 }
 
+export interface RestartOptions extends CallOptions {
+  /** How long to wait for healthy (or running) after the restart; the result then reports where it got to. */
+  timeoutMs?: number;
+  /** Seconds the engine lets the process stop before killing it (restart?t=N), 1..10; default 10. */
+  stopTimeoutSec?: number;
+}
+
 export interface DockerClient {
   readonly project: string;
   ping(opts?: CallOptions): Promise<{ ok: boolean; apiVersion?: string }>;
   listServices(opts?: CallOptions): Promise<ServiceStatus[]>;
   /** Restarts and waits until healthy (or running, without a healthcheck). Refuses services outside the project. */
-  restart(service: string, opts?: CallOptions & { timeoutMs?: number }): Promise<RestartResult>;
+  restart(service: string, opts?: RestartOptions): Promise<RestartResult>;
   tailLogs(service: string, q?: { lines?: number; sinceSec?: number }, opts?: CallOptions): Promise<LogLine[]>;
 }
