@@ -42,7 +42,12 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
   const docker = new Docker(
     endpoint.kind === 'socket'
       ? { socketPath: endpoint.socketPath, timeout: deps.requestTimeoutMs ?? 30_000 }
-      : { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, timeout: deps.requestTimeoutMs ?? 30_000 },
+      : {
+          host: endpoint.host,
+          port: endpoint.port,
+          protocol: endpoint.protocol,
+          timeout: deps.requestTimeoutMs ?? 30_000,
+        },
   );
   const project = deps.project;
   const pollMs = deps.pollMs ?? 250;
@@ -63,7 +68,9 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
     const label = [`${PROJECT_LABEL}=${project}`];
     if (service) label.push(`${SERVICE_LABEL}=${service}`);
     const list = await docker.listContainers({ all: true, filters: { label }, abortSignal: signal });
-    return list.filter((c) => c.Labels?.[PROJECT_LABEL] === project && (!service || c.Labels[SERVICE_LABEL] === service));
+    return list.filter(
+      (c) => c.Labels?.[PROJECT_LABEL] === project && (!service || c.Labels[SERVICE_LABEL] === service),
+    );
   }
 
   async function inspect(id: string, signal?: AbortSignal): Promise<Inspect> {
@@ -185,7 +192,9 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
 
 function toStatus(info: Inspect): ServiceStatus {
   const labels = info.Config?.Labels ?? {};
-  const state = (STATES as readonly string[]).includes(info.State.Status) ? (info.State.Status as ServiceState) : 'dead';
+  const state = (STATES as readonly string[]).includes(info.State.Status)
+    ? (info.State.Status as ServiceState)
+    : 'dead';
   const rawHealth = info.State.Health?.Status ?? 'none';
   // A stopped container keeps its last probe result; it is not "healthy" while it does not run.
   const health: ServiceHealth =

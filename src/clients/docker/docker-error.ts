@@ -9,14 +9,25 @@ interface ModemError {
   message?: string;
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 
 /** Maps a dockerode/docker-modem failure to a coded BotError whose message says what to do. */
 export function toDockerError(err: unknown, endpoint: string, what: string): BotError {
   if (err instanceof BotError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as ModemError;
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR') {
-    return userError('UPSTREAM_UNAVAILABLE', `Docker did not answer in time (${what})`, { service: 'docker', cause: err });
+    return userError('UPSTREAM_UNAVAILABLE', `Docker did not answer in time (${what})`, {
+      service: 'docker',
+      cause: err,
+    });
   }
   if (e.code === 'EACCES') {
     return userError(

@@ -25,9 +25,7 @@ export function parseDockerHost(dockerHost?: string): DockerEndpoint {
 
 function invalid(raw: string) {
   // The value is shown: a DOCKER_HOST holds no credentials (TLS material comes from files).
-  return userError(
-    'CONFIG_INVALID',
-    `DOCKER_HOST '${raw}' is not unix:///path/to/docker.sock or tcp://host:port`,
-    { service: 'docker' },
-  );
+  return userError('CONFIG_INVALID', `DOCKER_HOST '${raw}' is not unix:///path/to/docker.sock or tcp://host:port`, {
+    service: 'docker',
+  });
 }

@@ -20,10 +20,7 @@ const RULES: readonly Rule[] = [
   { pattern: /\b(bearer)\s+[A-Za-z0-9._~+/-]{8,}=*/gi, replace: (_m, scheme: string) => `${scheme} ${MASK}` },
   // key=value, key: value, "key": "value" for secret-looking keys (also DB_PASSWORD=, slack_token: …)
   {
-    pattern: new RegExp(
-      `(\\b[\\w.-]*(?:${KEY_WORDS})[\\w.-]*["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s,;&"'}]+)`,
-      'gi',
-    ),
+    pattern: new RegExp(`(\\b[\\w.-]*(?:${KEY_WORDS})[\\w.-]*["']?\\s*[:=]\\s*)("[^"]*"|'[^']*'|[^\\s,;&"'}]+)`, 'gi'),
     replace: (_m, head: string, value: string) => {
       const q = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
       return `${head}${q}${MASK}${q}`;

@@ -30,6 +30,8 @@ describe('parseDockerHost', () => {
 
   it('answers CONFIG_INVALID with the expected forms for anything else', () => {
     expect(() => parseDockerHost('ssh://me@host')).toThrow(/unix:\/\/\/path\/to\/docker.sock or tcp:\/\/host:port/);
-    expect(() => parseDockerHost('unix://relative.sock')).toThrowError(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => parseDockerHost('unix://relative.sock')).toThrowError(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });
