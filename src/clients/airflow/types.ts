@@ -168,3 +168,6 @@ export interface AirflowClient {
   taskLog(req: TaskLogRequest, opts?: CallOptions): Promise<TaskLog>;
   clearFailed(req: ClearRequest, opts?: CallOptions): Promise<ClearResult>;
 }
+
+/** What one API version implements; the factory adds detection (`apiVersion`) and `baseUrl` on top. */
+export type AirflowApi = Omit<AirflowClient, 'baseUrl' | 'apiVersion'>;

@@ -1,0 +1,111 @@
+import type { AxiosAdapter, AxiosInstance } from 'axios';
+import { BotError } from '../../bot/errors.js';
+import type { Logger } from '../../bot/logger.js';
+import { createHttp, safeUrl } from '../http.js';
+import { basicAuth, bearerAuth, createTokenSource } from './auth.js';
+import { describeAirflowError } from './errors.js';
+import { uiLinks } from './map.js';
+import type { AirflowApi, AirflowApiVersion, AirflowClient, CallOptions } from './types.js';
+import { createV1Api } from './v1.js';
+import { createV2Api } from './v2.js';
+
+export interface AirflowClientOptions {
+  /** Airflow API server root, e.g. http://127.0.0.1:8082 (no /api/v2). */
+  baseUrl: string;
+  /** Where users open the UI, when it differs from baseUrl (e.g. behind a proxy). */
+  uiUrl?: string;
+  username: string;
+  password: string;
+  apiVersion: 'auto' | AirflowApiVersion;
+  timeoutMs?: number;
+  adapter?: AxiosAdapter;
+  log?: Logger;
+}
+
+/** Statuses that prove an API prefix exists even when the probe itself is not allowed. */
+const PRESENT = new Set([200, 401, 403]);
+
+/**
+ * AirflowClient for Airflow 3 (/api/v2, JWT) and Airflow 2 (/api/v1, Basic). With apiVersion 'auto' the first call
+ * probes /api/v2/version, then /api/v1/version, and the answer is kept; a failed probe is retried on the next call.
+ */
+export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
+  const baseUrl = o.baseUrl.replace(/\/+$/, '');
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const http = (path: string, auth?: Parameters<typeof createHttp>[0]['auth']): AxiosInstance =>
+    createHttp({
+      service: 'airflow',
+      baseURL: `${baseUrl}${path}`,
+      timeoutMs,
+      adapter: o.adapter,
+      auth,
+      describeError: describeAirflowError,
+    });
+  const root = http('');
+  const ui = o.uiUrl ?? baseUrl;
+
+  function build(version: AirflowApiVersion): AirflowApi {
+    if (version === 'v2') {
+      const tokens = createTokenSource({ root, username: o.username, password: o.password, log: o.log });
+      return createV2Api({
+        root,
+        api: http('/api/v2', bearerAuth(tokens)),
+        tokens,
+        links: uiLinks(ui, 'v2'),
+        log: o.log,
+      });
+    }
+    return createV1Api({
+      root,
+      api: http('/api/v1', basicAuth(o.username, o.password)),
+      links: uiLinks(ui, 'v1'),
+      log: o.log,
+    });
+  }
+
+  async function probe(signal?: AbortSignal): Promise<AirflowApiVersion> {
+    for (const v of ['v2', 'v1'] as const) {
+      const res = await root.request({ method: 'GET', url: `/api/${v}/version`, validateStatus: () => true, signal });
+      if (PRESENT.has(res.status)) return v;
+    }
+    const m = `${safeUrl(baseUrl)} answers neither /api/v2 nor /api/v1: is AIRFLOW_URL the Airflow API server (webserver on Airflow 2)?`;
+    throw new BotError('UPSTREAM_CONTRACT', m, { service: 'airflow', userMessage: m });
+  }
+
+  let detected: Promise<{ version: AirflowApiVersion; api: AirflowApi }> | undefined;
+  function resolve(opts?: CallOptions) {
+    if (o.apiVersion !== 'auto' && !detected) {
+      detected = Promise.resolve({ version: o.apiVersion, api: build(o.apiVersion) });
+    }
+    if (!detected) {
+      detected = probe(opts?.signal).then(
+        (version) => {
+          o.log?.info({ apiVersion: version, url: safeUrl(baseUrl) }, 'detected the Airflow REST API');
+          return { version, api: build(version) };
+        },
+        (err: unknown) => {
+          detected = undefined;
+          throw err;
+        },
+      );
+    }
+    return detected;
+  }
+
+  const api = async (opts?: CallOptions) => (await resolve(opts)).api;
+
+  return {
+    baseUrl,
+    apiVersion: async (opts) => (await resolve(opts)).version,
+    health: async (opts) => (await api(opts)).health(opts),
+    listDags: async (q, opts) => (await api(opts)).listDags(q, opts),
+    getDag: async (dagId, opts) => (await api(opts)).getDag(dagId, opts),
+    setPaused: async (dagId, paused, opts) => (await api(opts)).setPaused(dagId, paused, opts),
+    triggerDagRun: async (dagId, r, opts) => (await api(opts)).triggerDagRun(dagId, r, opts),
+    listDagRuns: async (q, opts) => (await api(opts)).listDagRuns(q, opts),
+    getDagRun: async (dagId, runId, opts) => (await api(opts)).getDagRun(dagId, runId, opts),
+    listTaskInstances: async (dagId, runId, opts) => (await api(opts)).listTaskInstances(dagId, runId, opts),
+    taskLog: async (r, opts) => (await api(opts)).taskLog(r, opts),
+    clearFailed: async (r, opts) => (await api(opts)).clearFailed(r, opts),
+  };
+}
