@@ -1,0 +1,119 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../bot/logger.js';
+import type { ChatAdapter, Destination, Platform } from '../bot/types.js';
+import type { Store } from '../store/store.js';
+import { drainOutbox } from './outbox-drainer.js';
+import { routeAlerts } from './route-alerts.js';
+import type { Watcher } from './watcher.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface SchedulerDeps {
+  watchers: readonly Watcher[];
+  store: Pick<
+    Store,
+    'getCursor' | 'commitTick' | 'subscriptions' | 'mutes' | 'postedRefs' | 'pendingOutbox' | 'settleOutbox'
+  >;
+  adapters: ReadonlyMap<Platform, Pick<ChatAdapter, 'post' | 'update'>>;
+  defaults: readonly Destination[];
+  log: Logger;
+  clock?: Clock;
+  /** Seconds between watcher ticks (WATCH_INTERVAL). */
+  intervalSec: number;
+  /** A single tick may not run longer than this. */
+  tickTimeoutMs?: number;
+}
+
+export interface WatcherHealth {
+  id: string;
+  lastRunAt?: Date;
+  lastOkAt?: Date;
+  lastError?: string;
+  consecutiveFailures: number;
+}
+
+export interface Scheduler {
+  start(): void;
+  stop(): Promise<void>;
+  /** One tick of one watcher: check, route, commit cursor + outbox atomically, deliver. Tests call this directly. */
+  runOnce(id: string): Promise<void>;
+  drain(): Promise<void>;
+  health(): WatcherHealth[];
+}
+
+/** node-cron expression for an interval in seconds: sub-minute intervals use the seconds field. */
+export function cronFor(intervalSec: number): string {
+  if (intervalSec < 60) return `*/${Math.max(1, Math.round(intervalSec))} * * * * *`;
+  const minutes = Math.max(1, Math.round(intervalSec / 60));
+  return minutes < 60 ? `*/${minutes} * * * *` : `0 */${Math.max(1, Math.round(minutes / 60))} * * *`;
+}
+
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const clock = deps.clock ?? { now: () => new Date() };
+  const tasks: ScheduledTask[] = [];
+  const health = new Map<string, WatcherHealth>(deps.watchers.map((w) => [w.id, { id: w.id, consecutiveFailures: 0 }]));
+  let draining: Promise<void> | undefined;
+
+  async function drain(): Promise<void> {
+    // One drain at a time: two concurrent drains could pick the same pending item and post it twice.
+    if (draining) return draining;
+    draining = (async () => {
+      try {
+        await drainOutbox({ store: deps.store, adapters: deps.adapters, log: deps.log, now: () => clock.now() });
+      } finally {
+        draining = undefined;
+      }
+    })();
+    return draining;
+  }
+
+  async function runOnce(id: string): Promise<void> {
+    const w = deps.watchers.find((x) => x.id === id);
+    if (!w) throw new Error(`no watcher ${id}`);
+    const h = health.get(id) ?? { id, consecutiveFailures: 0 };
+    const now = clock.now();
+    h.lastRunAt = now;
+    const log = deps.log.child({ watcher: id });
+    try {
+      const out = await w.check({
+        cursor: await deps.store.getCursor(id),
+        now,
+        log,
+        signal: AbortSignal.timeout(deps.tickTimeoutMs ?? 60_000),
+      });
+      const items = await routeAlerts({ store: deps.store, defaults: deps.defaults }, w.topic, out.alerts, now);
+      await deps.store.commitTick(id, out.cursor, items);
+      h.lastOkAt = now;
+      h.lastError = undefined;
+      h.consecutiveFailures = 0;
+      if (out.alerts.length) log.info({ alerts: out.alerts.length, items: items.length }, 'watcher tick');
+    } catch (err) {
+      h.consecutiveFailures++;
+      h.lastError = err instanceof Error ? err.message : String(err);
+      log.warn({ err: h.lastError, failures: h.consecutiveFailures }, 'watcher tick failed');
+    } finally {
+      health.set(id, h);
+    }
+    await drain();
+  }
+
+  return {
+    runOnce,
+    drain,
+    health: () => [...health.values()].map((h) => ({ ...h })),
+    start() {
+      for (const w of deps.watchers) {
+        tasks.push(cron.schedule(cronFor(deps.intervalSec), () => runOnce(w.id), { name: w.id, noOverlap: true }));
+      }
+      // Retries of failed deliveries are due between ticks.
+      tasks.push(cron.schedule('*/5 * * * * *', () => drain(), { name: 'outbox', noOverlap: true }));
+    },
+    async stop() {
+      await Promise.all(tasks.map((t) => t.destroy()));
+      tasks.length = 0;
+      await draining;
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type {
+  AirflowClient,
+  DagRun,
+  DagRunState,
+  ListRunsQuery,
+  TaskInstance,
+  TaskLogRequest,
+} from '../../../src/clients/airflow/types.js';
+import { createAirflowFailureWatcher, errorLineOf } from '../../../src/scheduler/watchers/airflow-failures.js';
+
+type Port = Pick<AirflowClient, 'listDagRuns' | 'listTaskInstances' | 'taskLog'>;
+
+class FakeAirflowRuns implements Port {
+  runs: (DagRun & { updatedAt: Date })[] = [];
+  tasks = new Map<string, TaskInstance[]>();
+  calls: string[] = [];
+
+  put(dagId: string, runId: string, state: DagRunState, at: Date, failedTask = 'train'): void {
+    const url = `http://af/dags/${dagId}/runs/${runId}`;
+    const run = {
+      dagId,
+      runId,
+      state,
+      runType: 'manual',
+      conf: {},
+      url,
+      startDate: new Date(at.getTime() - 5_000),
+      endDate: at,
+      updatedAt: at,
+    };
+    this.runs = this.runs.filter((r) => !(r.dagId === dagId && r.runId === runId));
+    this.runs.push(run);
+    this.tasks.set(`${dagId}/${runId}`, [
+      { dagId, runId, taskId: 'extract', mapIndex: -1, state: 'success', tryNumber: 1, maxTries: 0, url, logUrl: url },
+      {
+        dagId,
+        runId,
+        taskId: failedTask,
+        mapIndex: -1,
+        state: state === 'failed' ? 'failed' : 'success',
+        tryNumber: 1,
+        maxTries: 0,
+        url,
+        logUrl: `${url}/tasks/${failedTask}`,
+      },
+    ]);
+  }
+
+  async listDagRuns(q: ListRunsQuery) {
+    this.calls.push(`listDagRuns ${q.dagId}`);
+    const items = this.runs.filter((r) => !q.updatedSince || r.updatedAt >= q.updatedSince);
+    return { items, total: items.length };
+  }
+  async listTaskInstances(dagId: string, runId: string) {
+    this.calls.push(`listTaskInstances ${dagId} ${runId}`);
+    return this.tasks.get(`${dagId}/${runId}`) ?? [];
+  }
+  async taskLog(req: TaskLogRequest) {
+    this.calls.push(`taskLog ${req.taskId}`);
+    return {
+      tryNumber: 1,
+      truncated: 0,
+      url: 'http://af/log',
+      lines: [
+        '[task] starting',
+        'Traceback (most recent call last):',
+        '  File "x.py", line 3',
+        `RuntimeError: ${req.dagId} exploded`,
+        '[task] done',
+      ],
+    };
+  }
+}
+
+const log = pino({ level: 'silent' });
+const T0 = new Date('2026-11-26T10:00:00Z');
+const at = (sec: number) => new Date(T0.getTime() + sec * 1000);
+
+describe('the Airflow failure watcher', () => {
+  let airflow: FakeAirflowRuns;
+  let cursor: string | undefined;
+  const watcher = () => createAirflowFailureWatcher({ airflow, retriedBy: async () => 'slack:U42' });
+  const tick = async (sec: number) => {
+    const out = await watcher().check({ cursor, now: at(sec), log, signal: new AbortController().signal });
+    cursor = out.cursor;
+    return out.alerts;
+  };
+
+  beforeEach(() => {
+    airflow = new FakeAirflowRuns();
+    cursor = undefined;
+  });
+
+  it('makes one request per idle poll whatever the number of DAGs', async () => {
+    for (let i = 0; i < 200; i++) airflow.put(`dag_${i}`, 'old', 'success', at(-7200));
+    await tick(0);
+    airflow.calls = [];
+    expect(await tick(30)).toEqual([]);
+    expect(airflow.calls).toEqual(['listDagRuns ~']);
+  });
+
+  it('opens one card per new failed run with the failed task and the error line from its log', async () => {
+    await tick(0);
+    airflow.put('train_model', 'r1', 'failed', at(10));
+    const alerts = await tick(30);
+    expect(alerts).toHaveLength(1);
+    const [a] = alerts;
+    expect(a?.kind).toBe('open');
+    expect(a?.key).toBe('airflow:train_model:r1');
+    expect(a?.message.fields?.find((f) => f.label === 'Failed task')?.value).toBe('train');
+    expect(a?.message.text).toContain('RuntimeError: train_model exploded');
+    expect(a?.message.actions?.map((x) => x.label)).toEqual(['Retry', 'Logs', 'Mute 1h', 'Open in Airflow']);
+  });
+
+  it('does not alert twice for a run seen again in the overlap or after a restart', async () => {
+    await tick(0);
+    airflow.put('train_model', 'r1', 'failed', at(10));
+    expect(await tick(30)).toHaveLength(1);
+    expect(await tick(60)).toHaveLength(0);
+    const saved = cursor;
+    cursor = saved;
+    expect(await tick(90)).toHaveLength(0);
+  });
+
+  it('catches up after downtime on a failure it never saw', async () => {
+    await tick(0);
+    airflow.put('train_model', 'r1', 'failed', at(10));
+    // the bot was down from 5 s to 3600 s
+    expect(await tick(3600)).toHaveLength(1);
+  });
+
+  it('resolves the same card when the failed run is retried and succeeds, naming who retried', async () => {
+    await tick(0);
+    airflow.put('train_model', 'r1', 'failed', at(10));
+    await tick(30);
+    airflow.put('train_model', 'r1', 'success', at(100));
+    const alerts = await tick(120);
+    expect(alerts.map((a) => [a.kind, a.key])).toEqual([['resolve', 'airflow:train_model:r1']]);
+    expect(alerts[0]?.message.tone).toBe('success');
+    expect(alerts[0]?.message.text).toContain('retried by slack:U42');
+    expect(alerts[0]?.threadReply?.text).toContain('succeeded after a retry');
+  });
+
+  it('resolves open incidents when the next run of the DAG succeeds', async () => {
+    await tick(0);
+    airflow.put('train_model', 'r1', 'failed', at(10));
+    await tick(30);
+    airflow.put('train_model', 'r2', 'success', at(100));
+    const alerts = await tick(120);
+    expect(alerts.map((a) => [a.kind, a.key])).toEqual([['resolve', 'airflow:train_model:r1']]);
+    expect(alerts[0]?.message.text).toContain('next run r2 succeeded');
+  });
+
+  it('folds the third failure within an hour into the latest card with a counter', async () => {
+    await tick(0);
+    airflow.put('etl', 'a', 'failed', at(10));
+    airflow.put('etl', 'b', 'failed', at(20));
+    const first = await tick(30);
+    expect(first.map((a) => a.kind)).toEqual(['open', 'open']);
+    airflow.put('etl', 'c', 'failed', at(40));
+    const third = await tick(60);
+    expect(third.map((a) => [a.kind, a.key])).toEqual([['update', 'airflow:etl:b']]);
+    expect(third[0]?.message.title).toBe('etl failed 3 times in the last hour');
+  });
+
+  it('turns the card amber while a retry runs, then red again when the retry fails', async () => {
+    await tick(0);
+    airflow.put('train_model', 'r1', 'failed', at(10));
+    await tick(30);
+    airflow.put('train_model', 'r1', 'running', at(40));
+    const retrying = await tick(60);
+    expect(retrying.map((a) => [a.kind, a.key, a.message.tone])).toEqual([
+      ['update', 'airflow:train_model:r1', 'warning'],
+    ]);
+    expect(retrying[0]?.message.title).toBe('train_model retrying, attempt 2');
+    airflow.put('train_model', 'r1', 'failed', at(100));
+    const again = await tick(120);
+    expect(again.map((a) => [a.kind, a.key, a.message.tone])).toEqual([['update', 'airflow:train_model:r1', 'error']]);
+    airflow.put('train_model', 'r1', 'success', at(200));
+    const resolved = await tick(220);
+    expect(resolved[0]?.message.text).toContain('Recovered after 3 attempts');
+  });
+
+  it('ignores successes of DAGs that have no open incident', async () => {
+    await tick(0);
+    airflow.put('quiet', 'r1', 'success', at(10));
+    expect(await tick(30)).toEqual([]);
+  });
+});
+
+describe('errorLineOf', () => {
+  it('picks the last exception line of a traceback', () => {
+    expect(errorLineOf(['a', 'Traceback (most recent call last):', 'ValueError: bad input', 'cleanup'])).toBe(
+      'ValueError: bad input',
+    );
+  });
+  it('returns nothing for a log without an error', () => {
+    expect(errorLineOf(['all', 'good'])).toBeUndefined();
+  });
+});
