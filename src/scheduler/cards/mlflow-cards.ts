@@ -1,0 +1,88 @@
+import type { Action, Message } from '../../bot/message.js';
+import type { ModelVersion, Run } from '../../clients/mlflow/types.js';
+
+export interface BestRunFacts {
+  experiment: string;
+  metric: string;
+  order: 'max' | 'min';
+  run: Run;
+  value: number;
+  previous?: { value: number; runId: string };
+  version?: ModelVersion;
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, ''));
+
+export function bestRunCard(f: BestRunFacts): Message {
+  const delta = f.previous ? f.value - f.previous.value : undefined;
+  const params = Object.entries(f.run.params)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .slice(0, 6)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const fields = [
+    { label: 'Experiment', value: f.experiment, inline: true },
+    { label: 'Run', value: f.run.runName ? `${f.run.runName} (${f.run.runId})` : f.run.runId, inline: true },
+    { label: f.metric, value: fmt(f.value), inline: true },
+  ];
+  if (delta !== undefined && f.previous) {
+    fields.push({
+      label: 'Δ vs previous best',
+      value: `${delta >= 0 ? '+' : ''}${fmt(delta)} (was ${fmt(f.previous.value)})`,
+      inline: true,
+    });
+  }
+  if (params) fields.push({ label: 'Params', value: params, inline: false });
+  const actions: Action[] = [];
+  if (f.version)
+    actions.push({
+      kind: 'command',
+      label: 'Promote',
+      command: `promote ${f.version.name} ${f.version.version} --alias champion`,
+      style: 'primary',
+    });
+  actions.push({
+    kind: 'command',
+    label: 'Leaderboard',
+    command: `best ${f.experiment} ${f.metric}${f.order === 'min' ? ' --min' : ''}`,
+  });
+  actions.push({ kind: 'link', label: 'Open in MLflow', url: f.run.url });
+  return {
+    title: `New best ${f.metric} in ${f.experiment}: ${fmt(f.value)}`,
+    tone: 'success',
+    fields,
+    actions,
+    timestamp: f.run.endTime,
+  };
+}
+
+export interface RegistryEvent {
+  model: string;
+  kind: 'version_created' | 'alias_set' | 'alias_deleted';
+  version?: string;
+  alias?: string;
+  runId?: string;
+  url: string;
+}
+
+export function registryCard(e: RegistryEvent): Message {
+  const title =
+    e.kind === 'version_created'
+      ? `${e.model} version ${e.version} registered`
+      : e.kind === 'alias_set'
+        ? `${e.model}@${e.alias} now points to version ${e.version}`
+        : `${e.model}@${e.alias} removed`;
+  const fields = [{ label: 'Model', value: e.model, inline: true }];
+  if (e.version) fields.push({ label: 'Version', value: e.version, inline: true });
+  if (e.alias) fields.push({ label: 'Alias', value: e.alias, inline: true });
+  if (e.runId) fields.push({ label: 'Run', value: e.runId, inline: true });
+  return {
+    title,
+    tone: e.kind === 'alias_deleted' ? 'warning' : 'info',
+    fields,
+    actions: [
+      { kind: 'command', label: 'Model', command: `model ${e.model}` },
+      { kind: 'link', label: 'Open in MLflow', url: e.url },
+    ],
+  };
+}
