@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { decodeSlackText } from '../../bot/command-line.js';
+import type { Logger } from '../../bot/logger.js';
+import type { Message } from '../../bot/message.js';
+import type { Actor, BotCore, Destination, Invocation, PostedRef } from '../../bot/types.js';
+import type { Store } from '../../store/store.js';
+import type { SlackPoster } from './slack-poster.js';
+import type { SlackRender } from './slack-render.js';
+import { createSlackReply } from './slack-reply.js';
+import { stripMention } from './strip-mention.js';
+
+export interface SlackHandlerDeps {
+  app: App;
+  /** Read per event: the core arrives with start(), after the handlers are registered. */
+  core: () => BotCore | undefined;
+  poster: SlackPoster;
+  render: SlackRender;
+  log: Logger;
+  actionRefs?: Pick<Store, 'loadActionRef'>;
+  command?: string;
+}
+
+interface Origin {
+  inv: Omit<Invocation, 'input'> & { input: { kind: 'line'; line: string } };
+  respond?: RespondFn;
+  replaces?: PostedRef | 'response_url';
+}
+
+const actor = (userId: string, displayName?: string): Actor => ({
+  platform: 'slack',
+  userId,
+  displayName,
+  roleIds: [],
+});
+
+// Confirm (the line plus --yes) and Cancel answer a preview, so their result takes the preview's place.
+const answersPreview = (line: string) => /(^|\s)--yes(\s|$)/.test(line) || /^\s*cancel(\s|$)/.test(line);
+
+const STARTING: Message = { tone: 'warning', text: 'The bot is still starting. Try again in a moment.' };
+const EXPIRED: Message = { tone: 'warning', text: 'This button has expired. Run the command again.' };
+
+export function registerSlackHandlers(deps: SlackHandlerDeps): void {
+  const { app } = deps;
+
+  async function dispatch({ inv, respond, replaces }: Origin): Promise<void> {
+    const log = deps.log.child({ inv: inv.id, via: inv.via, user: inv.actor.userId });
+    const core = deps.core();
+    const plan = core?.plan(inv);
+    const reply = createSlackReply({
+      mode: plan?.reply ?? 'ephemeral',
+      origin: inv.origin,
+      userId: inv.actor.userId,
+      poster: deps.poster,
+      render: deps.render,
+      log,
+      respond,
+      replaces,
+    });
+    if (!plan) return reply.send(STARTING);
+    const progress = (m: Message) =>
+      reply.send(m).catch((err: unknown) => log.warn({ err }, 'slack progress edit failed'));
+    const message = await plan.run(progress);
+    await reply.send(message);
+  }
+
+  // One catch per flow: by now the ack is sent, so a failure can only be logged.
+  const guarded = (what: string, origin: () => Promise<Origin | undefined>) => {
+    origin()
+      .then((o) => (o ? dispatch(o) : undefined))
+      .catch((err: unknown) => deps.log.error({ err, what }, 'slack handler failed'));
+  };
+
+  app.command(deps.command ?? '/mlops', async ({ command, ack, respond }) => {
+    await ack();
+    guarded('command', async () => ({
+      inv: {
+        id: command.trigger_id || randomUUID(),
+        via: 'slash',
+        actor: actor(command.user_id, command.user_name),
+        origin: { platform: 'slack', channelId: command.channel_id },
+        input: { kind: 'line', line: decodeSlackText(command.text ?? '') },
+      },
+      respond,
+    }));
+  });
+
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: /^cmd:/ },
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      guarded('action', async () => {
+        let line = action.value ?? '';
+        const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+        const channelId = body.channel?.id ?? container.channel_id ?? '';
+        const origin: Destination = {
+          platform: 'slack',
+          channelId,
+          threadId: body.message?.thread_ts as string | undefined,
+        };
+        if (line.startsWith('ref:')) {
+          const saved = await deps.actionRefs?.loadActionRef(line.slice(4));
+          if (!saved) {
+            await respond({ response_type: 'ephemeral', replace_original: false, ...deps.render(EXPIRED) });
+            return undefined;
+          }
+          line = saved;
+        }
+        let replaces: PostedRef | 'response_url' | undefined;
+        if (answersPreview(line))
+          replaces =
+            container.is_ephemeral || !container.message_ts
+              ? 'response_url'
+              : { platform: 'slack', channelId, messageId: container.message_ts };
+        return {
+          inv: {
+            id: body.trigger_id || randomUUID(),
+            via: 'button',
+            // The clicker, not the poster of the message: permissions are checked as whoever pressed it.
+            actor: actor(body.user.id, body.user.username ?? body.user.name),
+            origin,
+            input: { kind: 'line', line },
+          },
+          respond,
+          replaces,
+        };
+      });
+    },
+  );
+
+  app.event('app_mention', async ({ event, context }) => {
+    guarded('mention', async () => {
+      if (!event.user) return undefined;
+      return {
+        inv: {
+          id: event.client_msg_id ?? `${event.channel}:${event.ts}`,
+          via: 'mention',
+          actor: actor(event.user),
+          // Slash commands cannot be used in threads, so mentions are answered in one.
+          origin: { platform: 'slack', channelId: event.channel, threadId: event.thread_ts ?? event.ts },
+          input: { kind: 'line', line: decodeSlackText(stripMention(event.text, context.botUserId)) },
+        },
+      };
+    });
+  });
+}

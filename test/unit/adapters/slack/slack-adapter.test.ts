@@ -1,0 +1,262 @@
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpServer, type HttpServer } from '../../../../src/adapters/http-server.js';
+import { createSlackAdapter, type SlackAdapter } from '../../../../src/adapters/slack/slack-adapter.js';
+import { isBotError } from '../../../../src/bot/errors.js';
+import { createLogger } from '../../../../src/bot/logger.js';
+import type { Message } from '../../../../src/bot/message.js';
+import type { BotCore, Invocation, Plan } from '../../../../src/bot/types.js';
+import { FakeSlack } from '../../../standins/fake-slack.js';
+import { SlackDriver } from '../../../support/slack-driver.js';
+
+const SECRET = 'unit-signing-secret';
+const quietLog = () => createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+/** A core that answers a few fixed lines and records every invocation it planned. */
+class FakeCore implements BotCore {
+  readonly planned: Invocation[] = [];
+  plan(inv: Invocation): Plan {
+    this.planned.push(inv);
+    const line = inv.input.kind === 'line' ? inv.input.line : inv.input.verb;
+    const [verb, ...rest] = line.split(/\s+/);
+    if (verb === 'trigger')
+      return {
+        reply: 'channel',
+        run: async (progress) => {
+          // Like the core's after-tasks: edits arrive once the first reply is out.
+          setTimeout(async () => {
+            await progress?.({ title: `Run of ${rest[0]}`, text: 'running' });
+            await progress?.({ title: `Run of ${rest[0]}`, tone: 'success', text: 'success' });
+          }, 30);
+          return {
+            title: `Triggered ${rest[0]}`,
+            tone: 'success',
+            fields: [{ label: 'Run', value: 'manual__1' }],
+            actions: [{ kind: 'command', label: 'Status', command: `run ${rest[0]} manual__1` }],
+          };
+        },
+      };
+    if (verb === 'retry' && !rest.includes('--yes'))
+      return {
+        reply: 'channel',
+        run: async () => ({
+          title: `Retry ${rest[0]}?`,
+          actions: [
+            { kind: 'command', label: 'Confirm', command: `retry ${rest[0]} --yes`, style: 'danger' },
+            { kind: 'command', label: 'Cancel', command: 'cancel retry' },
+          ],
+        }),
+      };
+    if (verb === 'retry')
+      return { reply: 'channel', run: async () => ({ title: `Retried ${rest[0]}`, tone: 'success' }) };
+    if (verb === 'cancel') return { reply: 'ephemeral', run: async () => ({ text: 'Cancelled.' }) };
+    return { reply: 'ephemeral', run: async () => ({ title: 'Echo', text: line }) satisfies Message };
+  }
+}
+
+describe('the Slack adapter in HTTP mode', () => {
+  let stand: FakeSlack;
+  let core: FakeCore;
+  let server: HttpServer;
+  let adapter: SlackAdapter;
+  let driver: SlackDriver;
+  let baseUrl: string;
+
+  beforeEach(async () => {
+    stand = new FakeSlack();
+    await stand.start();
+    core = new FakeCore();
+    const log = quietLog();
+    server = createHttpServer({ port: 0, host: '127.0.0.1', log });
+    adapter = createSlackAdapter({
+      config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
+      log,
+      server,
+    });
+    server.registerHealth('adapters', 'slack', () => adapter.health());
+    await adapter.start(core);
+    const { url } = await server.start();
+    baseUrl = url;
+    driver = new SlackDriver({ stand, mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SECRET });
+  });
+
+  afterEach(async () => {
+    await adapter.stop();
+    await server.stop();
+    await stand.stop();
+  });
+
+  it('acks a slash command and answers through response_url as the typing user, with Slack text decoded', async () => {
+    await driver.invoke('echo a&amp;b &lt;x&gt; <#C0OTHER|other>');
+
+    const reply = await driver.nextReply();
+    expect(reply).toMatchObject({ title: 'Echo', text: 'echo a&amp;b &lt;x&gt; C0OTHER', ephemeral: true });
+    expect(core.planned[0]).toMatchObject({
+      via: 'slash',
+      actor: { platform: 'slack', userId: 'U0OPERATOR' },
+      origin: { platform: 'slack', channelId: 'C0OPS' },
+      input: { kind: 'line', line: 'echo a&b <x> C0OTHER' },
+    });
+  });
+
+  it('posts a channel reply with chat.postMessage and edits that same message on each progress step', async () => {
+    await driver.invoke('trigger chatops_smoke');
+
+    const first = await driver.nextReply();
+    const running = await driver.nextReply();
+    const done = await driver.nextReply();
+    expect(first).toMatchObject({ title: 'Triggered chatops_smoke', buttons: ['Status'], ephemeral: false });
+    expect([running.text, done.text]).toEqual(['running', 'success']);
+    const posted = stand.calls.filter((c) => c.method === 'chat.postMessage');
+    const edits = stand.calls.filter((c) => c.method === 'chat.update');
+    expect(posted).toHaveLength(1);
+    expect(edits.map((e) => e.body.ts)).toEqual([posted[0]?.id, posted[0]?.id]);
+  });
+
+  it('runs the command line of a clicked button as the person who clicked it', async () => {
+    await driver.invoke('trigger chatops_smoke');
+    await driver.nextReply();
+    await driver.nextReply(); // the trigger's progress edits
+    await driver.nextReply();
+
+    await driver.click('Status', { user: 'U0CLICKER' });
+
+    expect(await driver.nextReply()).toMatchObject({ title: 'Echo', text: 'run chatops_smoke manual__1' });
+    expect(core.planned[1]).toMatchObject({ via: 'button', actor: { userId: 'U0CLICKER' } });
+  });
+
+  it('replaces the preview in place when Confirm is clicked, running the line with --yes', async () => {
+    await driver.invoke('retry train_model');
+    await driver.nextReply();
+    const previewTs = stand.calls.find((c) => c.method === 'chat.postMessage')?.id;
+
+    await driver.click('Confirm');
+
+    const result = await driver.nextReply();
+    expect(result.title).toBe('Retried train_model');
+    expect(core.planned[1]?.input).toEqual({ kind: 'line', line: 'retry train_model --yes' });
+    expect(stand.calls.filter((c) => c.method === 'chat.update').map((c) => c.body.ts)).toEqual([previewTs]);
+  });
+
+  it('edits the preview to "cancelled" when Cancel is clicked, and nothing is retried', async () => {
+    await driver.invoke('retry train_model');
+    await driver.nextReply();
+
+    await driver.click('Cancel');
+
+    expect((await driver.nextReply()).text).toBe('Cancelled.');
+    expect(core.planned.map((i) => (i.input.kind === 'line' ? i.input.line : ''))).toEqual([
+      'retry train_model',
+      'cancel retry',
+    ]);
+    expect(stand.calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
+  });
+
+  it.each([['forged'], ['missing'], ['stale']] as const)(
+    'answers 401 to a %s signature and runs nothing',
+    async (sig) => {
+      const status = await driver.slash('trigger chatops_smoke', {}, sig);
+
+      expect(status).toBe(401);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(core.planned).toEqual([]);
+      expect(stand.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    },
+  );
+
+  it('answers a mention in the thread of the mentioning message, without the mention', async () => {
+    await driver.mention('echo hello');
+
+    const post = await stand.waitFor((c) => c.method === 'chat.postEphemeral');
+    expect(core.planned[0]).toMatchObject({ via: 'mention', input: { line: 'echo hello' } });
+    expect(post.body).toMatchObject({ channel: 'C0OPS', user: 'U0OPERATOR' });
+    expect(post.body.thread_ts).toBe(core.planned[0]?.origin.threadId);
+  });
+
+  it('waits out a 429 and delivers the post exactly once', async () => {
+    stand.rateLimitNext(1, 1);
+
+    const ref = await adapter.post({ platform: 'slack', channelId: 'C0ALERTS' }, { text: 'hello' });
+
+    const posts = stand.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.map((p) => p.status)).toEqual([429, 200]);
+    expect(ref).toEqual({ platform: 'slack', channelId: 'C0ALERTS', messageId: posts[1]?.id });
+  });
+
+  it("throws UPSTREAM_REJECTED with Slack's error when a post breaks a Block Kit limit", async () => {
+    const tooLong = { text: 'x', fields: [] };
+    const adapterWithRawRender = createSlackAdapter({
+      config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
+      log: quietLog(),
+      server: createHttpServer({ port: 0, host: '127.0.0.1', log: quietLog() }),
+      render: () => ({ text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' as const })) }),
+    });
+
+    const err = await adapterWithRawRender
+      .post({ platform: 'slack', channelId: 'C0OPS' }, tooLong)
+      .catch((e: unknown) => e);
+
+    expect(isBotError(err) && [err.code, err.message]).toEqual([
+      'UPSTREAM_REJECTED',
+      'Slack refused chat.postMessage: invalid_blocks',
+    ]);
+  });
+
+  it('serves GET /healthz on the same server with the adapter state', async () => {
+    const res = await fetch(`${baseUrl}/healthz`);
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      ok: true,
+      adapters: { slack: { ok: true, mode: 'http', state: 'started' } },
+      upstream: {},
+    });
+  });
+});
+
+describe('the Slack adapter in Socket Mode', () => {
+  let stand: FakeSlack;
+  let adapter: SlackAdapter;
+
+  beforeEach(async () => {
+    stand = new FakeSlack();
+    await stand.start();
+    adapter = createSlackAdapter({
+      config: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
+      log: quietLog(),
+      clientPingTimeout: 600,
+    });
+  });
+
+  afterEach(async () => {
+    // The adapter first: stopping the stand-in under a live socket holds the process for 30 s (chat-standins §3).
+    await adapter.stop();
+    await stand.stop();
+  });
+
+  it('runs a slash command from a websocket envelope, and again after a disconnect frame', async () => {
+    const core = new FakeCore();
+    await adapter.start(core);
+    const driver = new SlackDriver({ stand, mode: 'socket' });
+
+    await driver.invoke('trigger chatops_smoke');
+    expect(await driver.nextReply()).toMatchObject({ title: 'Triggered chatops_smoke' });
+
+    stand.disconnect();
+    await waitUntil(() => stand.connectionsOpened >= 2 && stand.sockets.size === 1 && adapter.health().ok);
+    await driver.invoke('echo after reconnect');
+
+    const replies = [await driver.nextReply(), await driver.nextReply(), await driver.nextReply()];
+    expect(replies.map((r) => r.title)).toContain('Echo');
+    expect(core.planned.map((i) => i.via)).toEqual(['slash', 'slash']);
+    expect(adapter.health()).toEqual({ ok: true, mode: 'socket', state: 'started', connected: true });
+  });
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
