@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type { Clients } from '../clients/clients.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from './logger.js';
+import type { Message } from './message.js';
+import type { Actor, Destination, ProgressSink } from './types.js';
+
+export type Permission = 'read' | 'operate' | 'admin';
+
+/** The part of the state store commands may touch; unit tests pass a small fake. */
+export type CommandStore = Pick<Store, 'audit' | 'listAudit'>;
+
+/** What `help` needs from the registry, without handing commands the registry itself. */
+export interface CommandCatalog {
+  /** Help listing only the verbs `can` allows; with a verb, that verb's usage and options. */
+  help(can: (p: Permission) => boolean, verb?: string): Message;
+}
+
+export interface Clock {
+  now(): Date;
+  /** Resolves after ms, or rejects when the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface CommandContext<O> {
+  options: O;
+  /** key=value pairs the spec did not declare; only filled for specs with `passthrough`. */
+  extra: Readonly<Record<string, string>>;
+  actor: Actor;
+  origin: Destination;
+  clients: Clients;
+  store: CommandStore;
+  catalog: CommandCatalog;
+  log: Logger;
+  /** Aborted on the command timeout; pass it to every client call. */
+  signal: AbortSignal;
+  clock: Clock;
+  /** Present when the caller can show edits of the reply (chat adapters, console). */
+  progress?: ProgressSink;
+  /** Work to run after the reply is delivered (progress polling), with its own long-lived signal. */
+  after(task: (signal: AbortSignal) => Promise<void>): void;
+  /** The caller's permission check, for replies that offer further buttons. */
+  can(p: Permission): boolean;
+}
+
+export interface CommandSpec<S extends z.ZodObject = z.ZodObject> {
+  /** The verb: lowercase, at most 32 characters, unique. */
+  name: string;
+  /** At most 100 characters: it is the Discord description. */
+  summary: string;
+  /** Positional order. */
+  args?: readonly (keyof z.infer<S> & string)[];
+  /** Every field .describe()d. */
+  options: S;
+  permission: Permission;
+  /** Defaults to 'ephemeral'. */
+  reply?: 'ephemeral' | 'channel';
+  /** Collect undeclared key=value pairs into ctx.extra instead of rejecting them (trigger's conf pairs). */
+  passthrough?: boolean;
+  /** Left out of help and the Discord command (the built-in `cancel`). */
+  hidden?: boolean;
+  // Method syntax on purpose: parameters are checked bivariantly, so every spec fits CommandSpec[] without `any`.
+  confirm?(ctx: CommandContext<z.infer<S>>): Promise<Message>;
+  handler(ctx: CommandContext<z.infer<S>>): Promise<Message>;
+}
+
+export const defineCommand = <S extends z.ZodObject>(spec: CommandSpec<S>): CommandSpec<S> => spec;
+
+export const realClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
