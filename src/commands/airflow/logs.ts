@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineCommand } from '../../bot/command.js';
+import { formatLine } from '../../bot/command-line.js';
+import { dagId, runId, taskId } from '../ids.js';
+import { orNotFound } from '../not-found.js';
+
+export const logs = defineCommand({
+  name: 'logs',
+  summary: 'The tail of a task log',
+  permission: 'read',
+  args: ['dag', 'run_id', 'task'],
+  options: z.object({
+    dag: dagId,
+    run_id: runId,
+    task: taskId,
+    try: z.number().int().min(1).max(100).optional().describe('Attempt number (default: the latest)'),
+    lines: z.number().int().min(1).max(2000).default(100).describe('How many trailing lines (default 100)'),
+  }),
+  async handler({ options: o, clients, signal }) {
+    const log = await orNotFound(
+      clients.airflow.taskLog(
+        { dagId: o.dag, runId: o.run_id, taskId: o.task, tryNumber: o.try, lines: o.lines },
+        { signal },
+      ),
+      `Task \`${o.task}\` of run \`${o.run_id}\``,
+    );
+    const cut = log.truncated ? ` (last ${log.lines.length} lines; ${log.truncated} earlier lines not shown)` : '';
+    return {
+      title: `${o.task}, try ${log.tryNumber}${cut}`,
+      code: { body: log.lines.join('\n') || '(empty log)' },
+      fields: [{ label: 'Run', value: o.run_id }],
+      actions: [
+        { kind: 'command', label: 'Run', command: formatLine('run', [o.dag, o.run_id]) },
+        { kind: 'link', label: 'Open log in Airflow', url: log.url },
+      ],
+    };
+  },
+});

@@ -1,0 +1,45 @@
+import type { CommandSpec } from '../bot/command.js';
+import { dags } from './airflow/dags.js';
+import { failures } from './airflow/failures.js';
+import { logs } from './airflow/logs.js';
+import { pause, unpause } from './airflow/pause.js';
+import { retry } from './airflow/retry.js';
+import { run } from './airflow/run.js';
+import { runs } from './airflow/runs.js';
+import { trigger } from './airflow/trigger.js';
+import { audit } from './audit.js';
+import { cancel } from './cancel.js';
+import { help } from './help.js';
+import { best } from './mlflow/best.js';
+import { experiments } from './mlflow/experiments.js';
+import { model } from './mlflow/model.js';
+import { models } from './mlflow/models.js';
+import { promote } from './mlflow/promote.js';
+import { status } from './status.js';
+
+/** The only list of verbs: registry, help, Discord registration and docs/verbs.md all come from here. */
+export const coreCommands: readonly CommandSpec[] = [
+  help,
+  status,
+  dags,
+  trigger,
+  runs,
+  run,
+  logs,
+  retry,
+  pause,
+  unpause,
+  failures,
+  experiments,
+  best,
+  models,
+  model,
+  promote,
+  audit,
+  cancel,
+];
+
+/** Core verbs plus any extra sets (Docker, alerts) that other modules declare. */
+export function allCommands(extra: readonly CommandSpec[] = []): readonly CommandSpec[] {
+  return [...coreCommands, ...extra];
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineCommand } from '../../bot/command.js';
+import { formatLine } from '../../bot/command-line.js';
+import { code } from '../format.js';
+
+export const models = defineCommand({
+  name: 'models',
+  summary: 'Registered models with their aliases',
+  permission: 'read',
+  options: z.object({}),
+  async handler({ clients, signal }) {
+    const page = await clients.mlflow.searchModels({ maxResults: 100 }, { signal });
+    if (page.items.length === 0) return { tone: 'info', text: 'No registered models.' };
+    return {
+      title: `${page.items.length} registered model${page.items.length === 1 ? '' : 's'}`,
+      text: page.items
+        .map((m) => {
+          const aliases = m.aliases.map((a) => `${a.alias}→v${a.version}`).join(', ');
+          const latest = m.latestVersions.map((v) => Number(v.version)).filter(Number.isFinite);
+          const newest = latest.length ? ` latest v${Math.max(...latest)}` : '';
+          return `${code(m.name)}${newest}${aliases ? ` · ${aliases}` : ''}`;
+        })
+        .join('\n'),
+      actions: page.items
+        .slice(0, 3)
+        .map((m) => ({ kind: 'command' as const, label: m.name.slice(0, 60), command: formatLine('model', [m.name]) })),
+    };
+  },
+});

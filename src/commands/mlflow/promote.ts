@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { defineCommand } from '../../bot/command.js';
+import { formatLine } from '../../bot/command-line.js';
+import { isBotError } from '../../bot/errors.js';
+import type { MlflowClient, ModelVersion } from '../../clients/mlflow/types.js';
+import { modelName } from '../ids.js';
+import { orNotFound } from '../not-found.js';
+
+async function current(
+  mlflow: MlflowClient,
+  name: string,
+  alias: string,
+  signal: AbortSignal,
+): Promise<ModelVersion | undefined> {
+  try {
+    return await mlflow.getVersionByAlias(name, alias, { signal });
+  } catch (err) {
+    if (isBotError(err) && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+export const promote = defineCommand({
+  name: 'promote',
+  summary: 'Point a model alias (default champion) at a version',
+  permission: 'admin',
+  reply: 'channel',
+  args: ['model', 'version'],
+  options: z.object({
+    model: modelName,
+    version: z
+      .string()
+      .regex(/^\d{1,9}$/, 'a model version is a number such as 3')
+      .describe('Model version, e.g. 3'),
+    alias: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/, 'an alias uses letters, digits, _ and - only')
+      .refine((a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a), 'latest and v<number> are reserved by MLflow')
+      .default('champion')
+      .describe('Alias to move (default champion)'),
+  }),
+  async confirm({ options: o, clients, signal }) {
+    const v = await orNotFound(
+      clients.mlflow.getModelVersion(o.model, o.version, { signal }),
+      `Version ${o.version} of model \`${o.model}\``,
+    );
+    const was = await current(clients.mlflow, o.model, o.alias, signal);
+    return {
+      title: `Point ${o.alias} of ${o.model} at v${v.version}?`,
+      tone: 'warning',
+      fields: [
+        { label: 'Now', value: was ? `v${was.version}` : 'unset', inline: true },
+        { label: 'After', value: `v${v.version}`, inline: true },
+        ...(v.runId ? [{ label: 'Run', value: v.runId }] : []),
+      ],
+    };
+  },
+  async handler({ options: o, clients, signal }) {
+    await orNotFound(
+      clients.mlflow.getModelVersion(o.model, o.version, { signal }),
+      `Version ${o.version} of model \`${o.model}\``,
+    );
+    const was = await current(clients.mlflow, o.model, o.alias, signal);
+    await clients.mlflow.setAlias(o.model, o.alias, o.version, { signal });
+    const m = await clients.mlflow.getModel(o.model, { signal });
+    return {
+      title: `${o.model} ${o.alias} → v${o.version}`,
+      tone: 'success',
+      fields: [{ label: 'Was', value: was ? `v${was.version}` : 'unset', inline: true }],
+      actions: [
+        ...(was && was.version !== o.version
+          ? [
+              {
+                kind: 'command' as const,
+                label: `Roll back to v${was.version}`,
+                command: formatLine('promote', [o.model, was.version], { alias: o.alias }),
+              },
+            ]
+          : []),
+        { kind: 'link', label: 'Open in MLflow', url: m.url },
+      ],
+    };
+  },
+});
