@@ -12,6 +12,17 @@ export function markdownToPlain(src: string): string {
     .join('\n');
 }
 
+// Hangul, CJK, full-width forms and most emoji take two terminal columns.
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
+/** Terminal columns a string takes, so labels in Korean or Japanese still line up. */
+export function displayWidth(s: string): number {
+  let width = 0;
+  for (const ch of s) width += WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
 /** ISO-like and always UTC, so output does not depend on the machine's zone. */
 export function formatTimestamp(at: Date): string {
   return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -34,11 +45,12 @@ export function toPlainText(message: Message): string {
 
   const fields = message.fields ?? [];
   if (fields.length > 0) {
-    const width = Math.max(...fields.map((f) => f.label.length)) + 1;
+    const width = Math.max(...fields.map((f) => displayWidth(f.label))) + 1;
     const indent = ' '.repeat(width + 1);
     const lines = fields.map((f) => {
       const [first = '', ...rest] = f.value.split('\n');
-      return [`${`${f.label}:`.padEnd(width)} ${first}`, ...rest.map((l) => indent + l)].join('\n');
+      const label = `${f.label}:` + ' '.repeat(width - displayWidth(f.label) - 1);
+      return [`${label} ${first}`, ...rest.map((l) => indent + l)].join('\n');
     });
     sections.push(lead(lines.join('\n')));
   }
