@@ -59,6 +59,13 @@ export class MlflowStubServer {
     this.requests.length = 0;
   }
 
+  /** The latest request to `METHOD /path`. */
+  find(method: string, path: string): RecordedRequest {
+    const r = this.requests.findLast((q) => q.method === method.toUpperCase() && q.path === path);
+    if (!r) throw new Error(`the stub received no ${method} ${path}`);
+    return r;
+  }
+
   last(): RecordedRequest {
     const r = this.requests.at(-1);
     if (!r) throw new Error('the stub received no request');

@@ -207,6 +207,8 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
         points.push(...body.metrics.map(toMetricPoint));
         pageToken = body.next_page_token || undefined;
       } while (pageToken);
+      // MLflow answers an unknown run with an empty history; asking for the run tells the two apart.
+      if (points.length === 0) await client.getRun(runId, opts);
       return points.sort((a, b) => a.step - b.step || a.timestamp.getTime() - b.timestamp.getTime());
     },
 
@@ -234,17 +236,23 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
 
     async searchModelVersions(name, q = {}, opts) {
       requireName('model name', name);
-      const body = await get(
-        s.searchVersionsResponse,
-        '/model-versions/search',
-        {
-          filter: `name = ${quoteString('model name', name)}`,
-          order_by: ['version_number DESC'],
-          max_results: q.maxResults ?? 100,
-        },
-        opts,
-      );
-      return body.model_versions.map((v) => toModelVersion(v, links));
+      // Search results carry no aliases, so they come from the model, which also turns an unknown name into NOT_FOUND.
+      const filter = `name = ${quoteString('model name', name)}`;
+      const [model, body] = await Promise.all([
+        client.getModel(name, opts),
+        get(
+          s.searchVersionsResponse,
+          '/model-versions/search',
+          { filter, order_by: ['version_number DESC'], max_results: q.maxResults ?? 100 },
+          opts,
+        ),
+      ]);
+      const aliases = model.aliases;
+      return body.model_versions.map((v) => {
+        const version = toModelVersion(v, links);
+        const mine = aliases.filter((a) => a.version === version.version).map((a) => a.alias);
+        return { ...version, aliases: [...new Set([...version.aliases, ...mine])] };
+      });
     },
 
     async getModelVersion(name, version, opts) {
@@ -260,9 +268,21 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     async getVersionByAlias(name, alias, opts): Promise<ModelVersion> {
       requireName('model name', name);
       requireName('alias', alias);
+      const missing = `MLflow has no alias '${alias}' on model '${name}'.`;
+      // MLflow answers an unknown alias of a known model with 400 INVALID_PARAMETER_VALUE "... not found."
       const body = await orNotFound(
-        get(s.getVersionResponse, '/registered-models/alias', { name, alias }, opts),
-        `MLflow has no alias '${alias}' on model '${name}'.`,
+        get(s.getVersionResponse, '/registered-models/alias', { name, alias }, opts).catch((err: unknown) => {
+          if (isBotError(err) && err.status === 400 && /alias .* not found/i.test(err.message)) {
+            throw new BotError('NOT_FOUND', missing, {
+              service: 'mlflow',
+              status: 400,
+              userMessage: missing,
+              cause: err,
+            });
+          }
+          throw err;
+        }),
+        missing,
       );
       return toModelVersion(body.model_version, links);
     },

@@ -20,7 +20,8 @@ export function createLinks(uiUrl: string): MlflowLinks {
   };
 }
 
-const date = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
+// MLflow reports an unset time as 0 (a run created without start_time), which is no real moment.
+const date = (ms: number | undefined): Date | undefined => (ms ? new Date(ms) : undefined);
 
 function record(pairs: { key: string; value: string }[]): Record<string, string> {
   return Object.fromEntries(pairs.map((p) => [p.key, p.value]));

@@ -29,7 +29,15 @@ async function failure(p: Promise<unknown>): Promise<BotError> {
   return e;
 }
 
-const notFound = (message: string) => ({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST', message } });
+// As MLflow 3.17 sends them, sqlstate and error_class included.
+const notFound = (message: string) => ({
+  status: 404,
+  json: { error_code: 'RESOURCE_DOES_NOT_EXIST', message, sqlstate: 'KAM00', error_class: 'RESOURCE_NOT_FOUND' },
+});
+const invalid = (message: string) => ({
+  status: 400,
+  json: { error_code: 'INVALID_PARAMETER_VALUE', message, sqlstate: 'KAM00', error_class: 'INVALID_PARAMETER_VALUE' },
+});
 
 describe('MlflowClient error mapping', () => {
   it('answers 401 with a hint to check MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', async () => {
@@ -50,10 +58,10 @@ describe('MlflowClient error mapping', () => {
     expect(e.userMessage).toBe("MLflow has no model named 'ghost'.");
   });
 
-  it('answers 404 on a run with "no run X", for the run and for its metric history', async () => {
+  it('answers 404 on a run with "no run X", also for the metric history MLflow answers with {}', async () => {
     stub
-      .on('GET', '/api/2.0/mlflow/runs/get', notFound(`Run '${RUN_ID}' not found`))
-      .on('GET', '/api/2.0/mlflow/metrics/get-history', notFound(`Run '${RUN_ID}' not found`));
+      .on('GET', '/api/2.0/mlflow/runs/get', notFound(`Run with id=${RUN_ID} not found`))
+      .on('GET', '/api/2.0/mlflow/metrics/get-history', { json: {} });
     expect((await failure(client.getRun(RUN_ID))).userMessage).toBe(`MLflow has no run '${RUN_ID}'.`);
     expect((await failure(client.metricHistory(RUN_ID, 'loss'))).userMessage).toBe(`MLflow has no run '${RUN_ID}'.`);
   });
@@ -74,18 +82,29 @@ describe('MlflowClient error mapping', () => {
   it('answers 404 on a version and an alias with messages naming the model', async () => {
     stub
       .on('GET', '/api/2.0/mlflow/model-versions/get', notFound('Model Version (name=m, version=9) not found'))
-      .on('GET', '/api/2.0/mlflow/registered-models/alias', notFound('Registered model alias gold not found.'));
+      .on('GET', '/api/2.0/mlflow/registered-models/alias', notFound('Registered Model with name=m not found'));
     expect((await failure(client.getModelVersion('m', '9'))).userMessage).toBe("MLflow has no version 9 of model 'm'.");
     expect((await failure(client.getVersionByAlias('m', 'gold'))).userMessage).toBe(
       "MLflow has no alias 'gold' on model 'm'.",
     );
   });
 
+  it('answers the 400 MLflow gives for an unknown alias of a known model as NOT_FOUND', async () => {
+    stub.on('GET', '/api/2.0/mlflow/registered-models/alias', invalid('Registered model alias gold not found.'));
+    const e = await failure(client.getVersionByAlias('m', 'gold'));
+    expect(e.code).toBe('NOT_FOUND');
+    expect(e.userMessage).toBe("MLflow has no alias 'gold' on model 'm'.");
+  });
+
+  it('answers the versions of an unknown model with "no model named X"', async () => {
+    stub
+      .on('GET', '/api/2.0/mlflow/registered-models/get', notFound('Registered Model with name=ghost not found'))
+      .on('GET', '/api/2.0/mlflow/model-versions/search', { json: {} });
+    expect((await failure(client.searchModelVersions('ghost'))).userMessage).toBe("MLflow has no model named 'ghost'.");
+  });
+
   it('answers 400 INVALID_PARAMETER_VALUE with MLflow’s own message', async () => {
-    stub.on('POST', '/api/2.0/mlflow/runs/search', {
-      status: 400,
-      json: { error_code: 'INVALID_PARAMETER_VALUE', message: "Invalid clause(s) in filter string: 'metrics.x', 'OR'" },
-    });
+    stub.on('POST', '/api/2.0/mlflow/runs/search', invalid("Invalid clause(s) in filter string: 'metrics.x', 'OR'"));
     const e = await failure(client.searchRuns({ experimentIds: ['1'], filter: 'metrics.x > 1 OR metrics.y > 1' }));
     expect(e.code).toBe('UPSTREAM_REJECTED');
     expect(e.status).toBe(400);

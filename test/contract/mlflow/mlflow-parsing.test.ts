@@ -47,7 +47,8 @@ describe('MlflowClient parsing', () => {
       .on('POST', '/api/2.0/mlflow/experiments/search', { json: {} })
       .on('POST', '/api/2.0/mlflow/runs/search', { json: {} })
       .on('GET', '/api/2.0/mlflow/registered-models/search', { json: {} })
-      .on('GET', '/api/2.0/mlflow/model-versions/search', { json: {} });
+      .on('GET', '/api/2.0/mlflow/model-versions/search', { json: {} })
+      .on('GET', '/api/2.0/mlflow/registered-models/get', { json: { registered_model: { name: 'm' } } });
     expect(await client.searchExperiments()).toEqual({ items: [], nextPageToken: undefined });
     expect(await client.searchRuns({ experimentIds: ['7'] })).toEqual({ items: [], nextPageToken: undefined });
     expect(await client.searchModels()).toEqual({ items: [], nextPageToken: undefined });
@@ -115,6 +116,27 @@ describe('MlflowClient parsing', () => {
       tags: {},
       url: 'https://mlflow.example.com/#/models/churn-model/versions/3',
     });
+  });
+
+  it('fills version aliases from the model, since MLflow leaves them out of search results', async () => {
+    const { aliases: _none, ...searched } = modelVersionJson;
+    stub
+      .on('GET', '/api/2.0/mlflow/model-versions/search', {
+        json: { model_versions: [searched, { ...searched, version: '2' }] },
+      })
+      .on('GET', '/api/2.0/mlflow/registered-models/get', { json: { registered_model: registeredModelJson } });
+    const versions = await client.searchModelVersions('churn-model');
+    expect(versions.map((v) => [v.version, v.aliases])).toEqual([
+      ['3', ['champion']],
+      ['2', []],
+    ]);
+  });
+
+  it('treats a run created without start_time (sent as 0) as having no start time', async () => {
+    stub.on('GET', '/api/2.0/mlflow/runs/get', {
+      json: { run: { ...bareRunJson, info: { ...bareRunJson.info, start_time: 0 } } },
+    });
+    expect((await client.getRun('a0000000000000000000000000000001')).startTime).toBeUndefined();
   });
 
   it('encodes odd model names in deep links', async () => {

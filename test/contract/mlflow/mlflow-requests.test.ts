@@ -98,11 +98,14 @@ describe('MlflowClient requests', () => {
   it('reads a run and its metric history with GETs', async () => {
     stub
       .on('GET', '/api/2.0/mlflow/runs/get', { json: { run: runJson } })
-      .on('GET', '/api/2.0/mlflow/metrics/get-history', { json: {} });
+      .on('GET', '/api/2.0/mlflow/metrics/get-history', {
+        json: { metrics: [{ key: 'val loss', value: 1, timestamp: 1, step: 0 }] },
+      });
     await client.getRun(RUN_ID);
     expect(stub.last().query.get('run_id')).toBe(RUN_ID);
     await client.metricHistory(RUN_ID, 'val loss');
     expect(Object.fromEntries(stub.last().query)).toEqual({ run_id: RUN_ID, metric_key: 'val loss' });
+    expect(stub.requests).toHaveLength(2);
   });
 
   it('follows next_page_token through a paged metric history', async () => {
@@ -119,11 +122,13 @@ describe('MlflowClient requests', () => {
   it('searches models and versions with query strings, versions by name ordered newest first', async () => {
     stub
       .on('GET', '/api/2.0/mlflow/registered-models/search', { json: {} })
+      .on('GET', '/api/2.0/mlflow/registered-models/get', { json: { registered_model: registeredModelJson } })
       .on('GET', '/api/2.0/mlflow/model-versions/search', { json: {} });
     await client.searchModels({ filter: "name LIKE 'churn%'", maxResults: 5 });
     expect(Object.fromEntries(stub.last().query)).toEqual({ filter: "name LIKE 'churn%'", max_results: '5' });
     await client.searchModelVersions('churn-model', { maxResults: 10 });
-    expect(Object.fromEntries(stub.last().query)).toEqual({
+    expect(stub.find('GET', '/api/2.0/mlflow/registered-models/get').query.get('name')).toBe('churn-model');
+    expect(Object.fromEntries(stub.find('GET', '/api/2.0/mlflow/model-versions/search').query)).toEqual({
       filter: "name = 'churn-model'",
       order_by: 'version_number DESC',
       max_results: '10',
