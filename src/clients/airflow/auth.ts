@@ -1,4 +1,5 @@
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { BotError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
 import { send } from './request.js';
 import { tokenSchema } from './schemas.js';
@@ -67,4 +68,27 @@ export function basicAuth(username: string, password: string) {
     req.headers.set('Authorization', value);
     return req;
   };
+}
+
+const rejectedTokens = new WeakSet<object>();
+
+/**
+ * Airflow 3.2 answers a bad or expired JWT with 403 `{"detail": "Invalid JWT token"}` (only a missing header gets 401),
+ * so that 403 must also trigger a renewal. Used as createHttp's `mapError` for /api/v2.
+ */
+export function mapTokenRejection(status: number, data: unknown): BotError | undefined {
+  const detail = data && typeof data === 'object' ? (data as { detail?: unknown }).detail : undefined;
+  if (status !== 403 || typeof detail !== 'string' || !/\b(jwt|token)\b/i.test(detail)) return undefined;
+  const m =
+    "Airflow rejected the bot's API token (HTTP 403): check AIRFLOW_USERNAME and AIRFLOW_PASSWORD, and that all " +
+    'Airflow components share one [api_auth] jwt_secret.';
+  const err = new BotError('UPSTREAM_AUTH', m, { service: 'airflow', status, userMessage: m });
+  rejectedTokens.add(err);
+  return err;
+}
+
+/** True for a 401, or a 403 that blames the token: both mean "log in again". */
+export function isTokenRejection(err: unknown): boolean {
+  if (!(err instanceof BotError)) return false;
+  return err.status === 401 || rejectedTokens.has(err);
 }

@@ -1,8 +1,8 @@
 import type { AxiosAdapter, AxiosInstance } from 'axios';
 import { BotError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
-import { createHttp, safeUrl } from '../http.js';
-import { basicAuth, bearerAuth, createTokenSource } from './auth.js';
+import { createHttp, type HttpOptions, safeUrl } from '../http.js';
+import { basicAuth, bearerAuth, createTokenSource, mapTokenRejection } from './auth.js';
 import { describeAirflowError } from './errors.js';
 import { uiLinks } from './map.js';
 import type { AirflowApi, AirflowApiVersion, AirflowClient, CallOptions } from './types.js';
@@ -32,8 +32,9 @@ const PRESENT = new Set([200, 401, 403]);
 export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
   const baseUrl = o.baseUrl.replace(/\/+$/, '');
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const http = (path: string, auth?: Parameters<typeof createHttp>[0]['auth']): AxiosInstance =>
+  const http = (path: string, auth?: HttpOptions['auth'], mapError?: HttpOptions['mapError']): AxiosInstance =>
     createHttp({
+      mapError,
       service: 'airflow',
       baseURL: `${baseUrl}${path}`,
       timeoutMs,
@@ -49,7 +50,7 @@ export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
       const tokens = createTokenSource({ root, username: o.username, password: o.password, log: o.log });
       return createV2Api({
         root,
-        api: http('/api/v2', bearerAuth(tokens)),
+        api: http('/api/v2', bearerAuth(tokens), mapTokenRejection),
         tokens,
         links: uiLinks(ui, 'v2'),
         log: o.log,

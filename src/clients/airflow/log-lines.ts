@@ -27,6 +27,8 @@ function errorDetailLines(detail: unknown): string[] {
 export function renderLogItem(item: LogItem): string[] {
   if (typeof item === 'string') return item.split('\n');
   const event = typeof item.event === 'string' ? item.event : item.event == null ? '' : JSON.stringify(item.event);
+  // Markers are checked before the level prefix hides them from tailLines.
+  if (GROUP_MARKER.test(event)) return [];
   const level = item.level ? `${item.level.toUpperCase()} - ` : '';
   const head = event.split('\n').map((l, i) => (i === 0 ? `${level}${l}` : l));
   return [...head, ...errorDetailLines(item.error_detail)];

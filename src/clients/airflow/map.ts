@@ -113,7 +113,8 @@ export function toParams(params: Record<string, unknown> | null | undefined): Da
         : typeof schema.description === 'string'
           ? schema.description
           : undefined;
-    const p: DagParam = { name, default: dumped.value ?? undefined };
+    // A null default is meaningful (e.g. "null = unlimited"), so it is kept.
+    const p: DagParam = { name, default: dumped.value };
     if (type) p.type = type;
     if (description) p.description = description;
     if (Array.isArray(schema.enum)) p.enum = schema.enum;

@@ -1,8 +1,8 @@
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 import type { z } from 'zod';
-import { isBotError, userError } from '../../bot/errors.js';
+import { userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
-import type { TokenSource } from './auth.js';
+import { isTokenRejection, type TokenSource } from './auth.js';
 import { checkDagId, checkRunId, checkTaskId, checkTryNumber, explain, seg } from './errors.js';
 import { renderLogItem, tailLines } from './log-lines.js';
 import { toDagRun, toDagV2, toHealth, toParams, toTaskInstance, toTaskState, type UiLinks } from './map.js';
@@ -39,7 +39,7 @@ export function createV2Api(d: V2Deps): AirflowApi {
     try {
       return await send(d.api, schema, config);
     } catch (err) {
-      if (!isBotError(err) || err.status !== 401 || d.tokens.isTokenError(err)) throw err;
+      if (!isTokenRejection(err) || d.tokens.isTokenError(err)) throw err;
       // The JWT expired or the server restarted with a new secret: renew once, then let a second 401 through.
       d.log?.info('Airflow rejected the API token; renewing it once');
       d.tokens.invalidate();

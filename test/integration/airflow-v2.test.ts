@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotError } from '../../src/bot/errors.js';
+import type { AirflowClient, DagRun } from '../../src/clients/airflow/types.js';
+import { airflow3Client, setVariable, uniqueRunId, waitFor } from '../support/airflow-admin.js';
+
+const FLAKY_SWITCH = 'chatops_flaky_fail';
+const FINISHED = new Set(['success', 'failed']);
+let client: AirflowClient;
+
+beforeAll(() => {
+  client = airflow3Client();
+});
+
+afterAll(async () => {
+  // Leave the flaky DAG in its healthy position for whoever runs next.
+  await setVariable(FLAKY_SWITCH, 'false');
+});
+
+function finished(dagId: string, runId: string): Promise<DagRun> {
+  return waitFor(
+    `run ${runId} of ${dagId} to finish`,
+    () => client.getDagRun(dagId, runId),
+    (r) => FINISHED.has(r.state),
+  );
+}
+
+async function failure(p: Promise<unknown>): Promise<BotError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(BotError);
+  return err as BotError;
+}
+
+describe('AirflowClient against a real Airflow 3', () => {
+  it('detects /api/v2 and reports healthy components with fresh heartbeats', async () => {
+    expect(await client.apiVersion()).toBe('v2');
+    const h = await client.health();
+    expect(h.version).toMatch(/^3\./);
+    const byName = new Map(h.components.map((c) => [c.name, c]));
+    expect(byName.get('metadatabase')?.status).toBe('healthy');
+    expect(byName.get('scheduler')?.status).toBe('healthy');
+    const beat = byName.get('scheduler')?.latestHeartbeat;
+    expect(beat).toBeInstanceOf(Date);
+    expect(Date.now() - (beat?.getTime() ?? 0)).toBeLessThan(120_000);
+  });
+
+  it('lists the chatops DAGs by pattern and tag', async () => {
+    const page = await client.listDags({ pattern: 'chatops_', tags: ['chatops'] });
+    const ids = page.items.map((d) => d.dagId);
+    expect(ids).toEqual(expect.arrayContaining(['chatops_smoke', 'chatops_flaky']));
+    expect(page.total).toBeGreaterThanOrEqual(2);
+    for (const d of page.items) expect(d.tags).toContain('chatops');
+  });
+
+  it('reads a DAG with its typed params', async () => {
+    const dag = await client.getDag('ml_pipeline_end_to_end');
+    expect(dag.owners).toEqual(['ml-team']);
+    expect(dag.url).toMatch(/\/dags\/ml_pipeline_end_to_end$/);
+    const byName = new Map(dag.params.map((p) => [p.name, p]));
+    expect(byName.get('n_estimators')).toMatchObject({ type: 'integer', default: 50, minimum: 10, maximum: 500 });
+    expect(byName.get('max_depth')).toMatchObject({ type: 'integer', default: null, minimum: 1 });
+    expect(byName.get('test_size')).toMatchObject({ type: 'number', default: 0.25, description: 'Held-out fraction' });
+  });
+
+  it('pauses and unpauses a DAG', async () => {
+    try {
+      expect((await client.setPaused('chatops_smoke', true)).isPaused).toBe(true);
+      expect((await client.getDag('chatops_smoke')).isPaused).toBe(true);
+    } finally {
+      expect((await client.setPaused('chatops_smoke', false)).isPaused).toBe(false);
+    }
+  });
+
+  it('triggers chatops_smoke, sees it succeed, and tails a task log', async () => {
+    const runId = uniqueRunId('smoke');
+    const run = await client.triggerDagRun('chatops_smoke', { runId, conf: { source: 'it' }, note: 'integration' });
+    expect(run).toMatchObject({ dagId: 'chatops_smoke', runId, runType: 'manual', conf: { source: 'it' } });
+    expect(['queued', 'running']).toContain(run.state);
+    expect(run.logicalDate).toBeUndefined();
+
+    const done = await finished('chatops_smoke', runId);
+    expect(done.state).toBe('success');
+    expect(done.endDate).toBeInstanceOf(Date);
+
+    const tis = await client.listTaskInstances('chatops_smoke', runId);
+    expect(tis.map((t) => [t.taskId, t.state]).sort()).toEqual([
+      ['done', 'success'],
+      ['hello', 'success'],
+    ]);
+    const log = await client.taskLog({ dagId: 'chatops_smoke', runId, taskId: 'hello' });
+    expect(log.tryNumber).toBe(1);
+    expect(log.lines.join('\n')).toContain('chatops_smoke: hello');
+    expect(log.lines.some((l) => l.includes('::group::'))).toBe(false);
+
+    const recent = await client.listDagRuns({
+      dagId: '~',
+      updatedSince: new Date(Date.now() - 10 * 60_000),
+      limit: 100,
+    });
+    expect(recent.items.map((r) => r.runId)).toContain(runId);
+
+    const dup = await failure(client.triggerDagRun('chatops_smoke', { runId }));
+    expect(dup.code).toBe('CONFLICT');
+    expect(dup.userMessage).toContain(runId);
+  });
+
+  it('answers an unknown DAG with NOT_FOUND naming it', async () => {
+    const e = await failure(client.triggerDagRun('it_no_such_dag_x'));
+    expect(e.code).toBe('NOT_FOUND');
+    expect(e.userMessage).toMatch(/no DAG named 'it_no_such_dag_x'/);
+    const g = await failure(client.getDag('it_no_such_dag_x'));
+    expect(g.code).toBe('NOT_FOUND');
+    const r = await failure(client.getDagRun('chatops_smoke', 'it_no_such_run'));
+    expect(r.userMessage).toMatch(/no run 'it_no_such_run' of DAG 'chatops_smoke'/);
+  });
+
+  it('fails chatops_flaky, shows the error in the log tail, previews a clear, and recovers after a real clear', async () => {
+    await setVariable(FLAKY_SWITCH, 'true');
+    const runId = uniqueRunId('flaky');
+    await client.triggerDagRun('chatops_flaky', { runId });
+    expect((await finished('chatops_flaky', runId)).state).toBe('failed');
+
+    const tis = await client.listTaskInstances('chatops_flaky', runId);
+    const flaky = tis.find((t) => t.taskId === 'flaky');
+    expect(flaky).toMatchObject({ state: 'failed', tryNumber: 1 });
+    expect(tis.find((t) => t.taskId === 'prepare')?.state).toBe('success');
+
+    const log = await client.taskLog({ dagId: 'chatops_flaky', runId, taskId: 'flaky', lines: 40 });
+    expect(log.tryNumber).toBe(1);
+    expect(log.lines.join('\n')).toContain('simulated failure');
+    expect(log.url).toMatch(new RegExp(`/runs/${runId}/tasks/flaky\\?try_number=1$`));
+
+    await setVariable(FLAKY_SWITCH, 'false');
+
+    const preview = await client.clearFailed({ dagId: 'chatops_flaky', runId, dryRun: true });
+    expect(preview.dryRun).toBe(true);
+    expect(preview.tasks.map((t) => t.taskId)).toEqual(['flaky']);
+    expect((await client.getDagRun('chatops_flaky', runId)).state).toBe('failed');
+    const still = await client.listTaskInstances('chatops_flaky', runId);
+    expect(still.find((t) => t.taskId === 'flaky')?.state).toBe('failed');
+
+    const cleared = await client.clearFailed({ dagId: 'chatops_flaky', runId, dryRun: false });
+    expect(cleared.tasks.map((t) => t.taskId)).toEqual(['flaky']);
+    const rerun = await waitFor(
+      `run ${runId} to succeed after the clear`,
+      () => client.getDagRun('chatops_flaky', runId),
+      (r) => r.state === 'success',
+    );
+    expect(rerun.state).toBe('success');
+    const after = await client.listTaskInstances('chatops_flaky', runId);
+    expect(after.find((t) => t.taskId === 'flaky')).toMatchObject({ state: 'success', tryNumber: 2 });
+    const log2 = await client.taskLog({ dagId: 'chatops_flaky', runId, taskId: 'flaky' });
+    expect(log2.tryNumber).toBe(2);
+    expect(log2.lines.join('\n')).toContain('succeeded on try 2');
+  });
+});
