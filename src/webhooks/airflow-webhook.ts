@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Logger } from '../bot/logger.js';
+import { verifyAirflowSignature } from './signatures.js';
+
+export interface WebhookResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const event = z.object({
+  event: z.enum(['dag_run_failed', 'task_failed', 'dag_run_success']),
+  dag_id: z.string().min(1).max(250),
+  run_id: z.string().min(1).max(250),
+  task_id: z.string().max(250).nullish(),
+});
+
+export interface AirflowWebhookDeps {
+  secret: string | undefined;
+  /** Runs the failure watcher now; its cursor dedupes the push and the poll into one card. */
+  kick: () => Promise<void>;
+  log: Logger;
+}
+
+export function createAirflowWebhook(deps: AirflowWebhookDeps) {
+  return async function handle(
+    raw: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<WebhookResponse> {
+    if (!deps.secret) return { status: 404, body: { error: 'the Airflow webhook is off: set AIRFLOW_WEBHOOK_SECRET' } };
+    if (!verifyAirflowSignature(raw, headers, deps.secret)) return { status: 401, body: { error: 'bad signature' } };
+    let parsed: z.infer<typeof event>;
+    try {
+      parsed = event.parse(JSON.parse(raw.toString('utf8')));
+    } catch {
+      return { status: 400, body: { error: 'expected {"event","dag_id","run_id"}' } };
+    }
+    deps.log.info({ event: parsed.event, dag: parsed.dag_id, run: parsed.run_id }, 'airflow webhook');
+    // Answer at once; Airflow's callback should not wait for the log fetch and the chat posts.
+    deps.kick().catch((err) => deps.log.warn({ err: (err as Error).message }, 'airflow webhook tick failed'));
+    return { status: 202, body: { accepted: true } };
+  };
+}
