@@ -29,14 +29,27 @@ export function envFile(vars: Record<string, string> = {}): string {
   return path;
 }
 
-/** Runs docker-compose with only PATH and HOME from the environment, so a developer's shell cannot leak in. */
-export async function compose(files: readonly string[], env: string, ...args: string[]): Promise<ComposeRun> {
-  const argv = [...files.flatMap((f) => ['-f', f]), '--env-file', env, ...args];
+/**
+ * Runs docker-compose with only PATH and HOME from the environment, so a developer's shell cannot leak in;
+ * dockerHost, when given, is the engine it talks to (config needs none).
+ */
+export async function compose(
+  files: readonly string[],
+  env: string,
+  ...args: (string | { dockerHost: string })[]
+): Promise<ComposeRun> {
+  const host = args.find((a): a is { dockerHost: string } => typeof a !== 'string');
+  const rest = args.filter((a): a is string => typeof a === 'string');
+  const argv = [...files.flatMap((f) => ['-f', f]), '--env-file', env, ...rest];
   try {
     const { stdout, stderr } = await run('docker-compose', argv, {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
-      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        ...(host ? { DOCKER_HOST: host.dockerHost } : {}),
+      },
+      timeout: 120_000,
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
