@@ -1,0 +1,298 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../../src/bot/message.js';
+import type { Destination } from '../../../src/bot/types.js';
+import type { AuditEntry, NewOutboxItem, Store } from '../../../src/store/store.js';
+
+/** Opens a fresh, empty store whose expiry clock is `now`. */
+export type OpenStore = (now: () => Date) => Store | Promise<Store>;
+
+const ops: Destination = { platform: 'slack', channelId: 'C0OPS' };
+const ml: Destination = { platform: 'discord', channelId: '900' };
+const thread: Destination = { platform: 'slack', channelId: 'C0OPS', threadId: '1700000000.000100' };
+
+const card: Message = {
+  title: 'train_churn failed',
+  tone: 'error',
+  fields: [{ label: 'Task', value: 'fit' }],
+  timestamp: new Date('2026-03-14T09:26:53Z'),
+};
+
+const entry = (verb: string, at: Date, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  at,
+  actor: 'slack:U1',
+  platform: 'slack',
+  channel: 'C0OPS',
+  verb,
+  line: `${verb} train_churn`,
+  outcome: 'ok',
+  durationMs: 12,
+  ...extra,
+});
+
+const post = (key: string, dest: Destination = ops, extra: Partial<NewOutboxItem> = {}): NewOutboxItem => ({
+  key,
+  dest,
+  kind: 'post',
+  message: card,
+  alertKey: key,
+  ...extra,
+});
+
+/** The behaviour every Store implementation must show; run it against each one. */
+export function describeStore(name: string, open: OpenStore): void {
+  describe(`${name} store`, () => {
+    let clock = new Date('2026-03-14T09:00:00Z');
+    const now = (): Date => clock;
+    const later = (ms: number): Date => new Date(clock.getTime() + ms);
+    let store: Store;
+
+    beforeEach(async () => {
+      clock = new Date('2026-03-14T09:00:00Z');
+      store = await open(now);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('audit', () => {
+      it('lists the newest entries first, up to the limit', async () => {
+        await store.audit(entry('dags', later(0)));
+        await store.audit(entry('trigger', later(2000), { outcome: 'PERMISSION_DENIED', detail: 'needs deploy' }));
+        await store.audit(entry('status', later(1000)));
+        const list = await store.listAudit({ limit: 2 });
+        expect(list.map((e) => e.verb)).toEqual(['trigger', 'status']);
+        expect(list[0]).toEqual(
+          entry('trigger', later(2000), { outcome: 'PERMISSION_DENIED', detail: 'needs deploy' }),
+        );
+      });
+
+      it('keeps the order of entries written in the same millisecond', async () => {
+        for (const verb of ['a', 'b', 'c']) await store.audit(entry(verb, later(0)));
+        expect((await store.listAudit({ limit: 10 })).map((e) => e.verb)).toEqual(['c', 'b', 'a']);
+      });
+    });
+
+    describe('action refs', () => {
+      it('gives back the saved line by id until the ttl runs out', async () => {
+        const line = `trigger train_churn ${'epochs=10 '.repeat(20)}`;
+        const id = await store.saveActionRef(line, 60_000);
+        expect(id.length).toBeLessThanOrEqual(20);
+        expect(await store.loadActionRef(id)).toBe(line);
+        clock = later(60_001);
+        expect(await store.loadActionRef(id)).toBeUndefined();
+      });
+
+      it('answers undefined for an id it never gave', async () => {
+        expect(await store.loadActionRef('nope')).toBeUndefined();
+      });
+
+      it('gives each saved line its own id', async () => {
+        const a = await store.saveActionRef('status a', 60_000);
+        const b = await store.saveActionRef('status b', 60_000);
+        expect(a).not.toBe(b);
+        expect(await store.loadActionRef(b)).toBe('status b');
+      });
+    });
+
+    describe('subscriptions', () => {
+      it('returns what was subscribed, with an id and creation time', async () => {
+        const s = await store.subscribe({
+          dest: ops,
+          topic: 'airflow.failures',
+          filter: { dag: 'train_*' },
+          createdBy: 'slack:U1',
+        });
+        expect(s).toMatchObject({ dest: ops, topic: 'airflow.failures', filter: { dag: 'train_*' } });
+        expect(s.createdAt).toEqual(clock);
+        expect(await store.subscriptions()).toEqual([s]);
+      });
+
+      it('filters by topic and by destination, thread included', async () => {
+        const a = await store.subscribe({ dest: ops, topic: 'airflow.failures', filter: {}, createdBy: 'u' });
+        const b = await store.subscribe({ dest: ml, topic: 'airflow.failures', filter: {}, createdBy: 'u' });
+        const c = await store.subscribe({
+          dest: ops,
+          topic: 'mlflow.best',
+          filter: { experiment: 'churn' },
+          createdBy: 'u',
+        });
+        const d = await store.subscribe({ dest: thread, topic: 'docker.health', filter: {}, createdBy: 'u' });
+        expect(await store.subscriptions({ topic: 'airflow.failures' })).toEqual([a, b]);
+        expect(await store.subscriptions({ dest: ops })).toEqual([a, c]);
+        expect(await store.subscriptions({ dest: thread })).toEqual([d]);
+        expect(await store.subscriptions({ topic: 'mlflow.best', dest: ml })).toEqual([]);
+      });
+
+      it('answers a repeated subscription with the existing one', async () => {
+        const a = await store.subscribe({
+          dest: ops,
+          topic: 'mlflow.best',
+          filter: { a: '1', b: '2' },
+          createdBy: 'u',
+        });
+        const again = await store.subscribe({
+          dest: ops,
+          topic: 'mlflow.best',
+          filter: { b: '2', a: '1' },
+          createdBy: 'v',
+        });
+        expect(again.id).toBe(a.id);
+        expect(await store.subscriptions()).toHaveLength(1);
+      });
+
+      it('unsubscribes by id and says whether there was one', async () => {
+        const a = await store.subscribe({ dest: ops, topic: 'airflow.failures', filter: {}, createdBy: 'u' });
+        expect(await store.unsubscribe(a.id)).toBe(true);
+        expect(await store.unsubscribe(a.id)).toBe(false);
+        expect(await store.subscriptions()).toEqual([]);
+      });
+    });
+
+    describe('mutes', () => {
+      it('lists a mute until it expires', async () => {
+        const m = { dest: ops, pattern: 'train_*', until: later(3_600_000), createdBy: 'slack:U1' };
+        await store.setMute(m);
+        expect(await store.mutes(clock)).toEqual([m]);
+        expect(await store.mutes(later(3_600_000))).toEqual([]);
+      });
+
+      it('replaces the mute for the same destination and pattern', async () => {
+        await store.setMute({ dest: ops, pattern: '*', until: later(1000), createdBy: 'a' });
+        await store.setMute({ dest: ops, pattern: '*', until: later(5000), createdBy: 'b' });
+        await store.setMute({ dest: thread, pattern: '*', until: later(5000), createdBy: 'c' });
+        const list = await store.mutes(clock);
+        expect(list).toHaveLength(2);
+        expect(list.find((m) => m.dest.threadId === undefined)).toMatchObject({ until: later(5000), createdBy: 'b' });
+      });
+
+      it('clears a mute and says whether there was one', async () => {
+        await store.setMute({ dest: ops, pattern: 'etl_*', until: later(1000), createdBy: 'a' });
+        expect(await store.clearMute(ops, 'other')).toBe(false);
+        expect(await store.clearMute(ops, 'etl_*')).toBe(true);
+        expect(await store.mutes(clock)).toEqual([]);
+      });
+    });
+
+    describe('cursors and ticks', () => {
+      it('has no cursor for a watcher that never ran', async () => {
+        expect(await store.getCursor('airflow.failures')).toBeUndefined();
+      });
+
+      it('saves the cursor and enqueues the posts together', async () => {
+        await store.commitTick('airflow.failures', '2026-03-14T09:00:00Z', [post('a'), post('b', ml)]);
+        await store.commitTick('airflow.failures', '2026-03-14T09:05:00Z', []);
+        expect(await store.getCursor('airflow.failures')).toBe('2026-03-14T09:05:00Z');
+        const items = await store.pendingOutbox(clock, 10);
+        expect(items.map((i) => [i.key, i.dest])).toEqual([
+          ['a', ops],
+          ['b', ml],
+        ]);
+      });
+
+      it('keeps neither the cursor nor any item when one item cannot be written', async () => {
+        await store.commitTick('w', 'c1', []);
+        const broken = post('bad', ops, { kind: 'edit' as NewOutboxItem['kind'] });
+        await expect(store.commitTick('w', 'c2', [post('good'), broken])).rejects.toThrow();
+        expect(await store.getCursor('w')).toBe('c1');
+        expect(await store.pendingOutbox(later(1), 10)).toEqual([]);
+      });
+
+      it('ignores an item enqueued again for the same key and destination', async () => {
+        await store.commitTick('w', 'c1', [post('a')]);
+        await store.commitTick('w', 'c2', [post('a'), post('a', ml)]);
+        const items = await store.pendingOutbox(clock, 10);
+        expect(items.map((i) => `${i.key}@${i.dest.platform}`)).toEqual(['a@slack', 'a@discord']);
+        expect(await store.getCursor('w')).toBe('c2');
+      });
+    });
+
+    describe('alerts', () => {
+      it('stores and replaces an alert state by key', async () => {
+        expect(await store.getAlert('train_churn/fit')).toBeUndefined();
+        await store.putAlert({ key: 'train_churn/fit', state: 'failing', data: { tries: 1 }, updatedAt: clock });
+        await store.putAlert({ key: 'train_churn/fit', state: 'recovered', data: { tries: 2 }, updatedAt: later(5) });
+        expect(await store.getAlert('train_churn/fit')).toEqual({
+          key: 'train_churn/fit',
+          state: 'recovered',
+          data: { tries: 2 },
+          updatedAt: later(5),
+        });
+      });
+    });
+
+    describe('outbox', () => {
+      it('hands out due items oldest first with the message as it was, Dates included', async () => {
+        const update: NewOutboxItem = { key: 'a#u', dest: thread, kind: 'update', message: card, alertKey: 'a' };
+        await store.commitTick('w', 'c', [post('a'), update]);
+        await store.commitTick('w', 'c', [post('b', ml, { alertKey: undefined })]);
+        const items = await store.pendingOutbox(clock, 10);
+        expect(items.map((i) => i.key)).toEqual(['a', 'a#u', 'b']);
+        expect(items[1]).toMatchObject({ kind: 'update', dest: thread, alertKey: 'a', attempts: 0, message: card });
+        expect(items[1]?.message.timestamp).toBeInstanceOf(Date);
+        expect(items[2]?.alertKey).toBeUndefined();
+        expect(items[0]?.nextAttemptAt).toEqual(clock);
+        expect(await store.pendingOutbox(clock, 2)).toHaveLength(2);
+      });
+
+      it('waits for retryAt before handing out a failed item again, counting attempts', async () => {
+        await store.commitTick('w', 'c', [post('a'), post('b')]);
+        const [a] = await store.pendingOutbox(clock, 1);
+        await store.settleOutbox(a!.id, { error: 'rate limited', retryAt: later(30_000) });
+        expect((await store.pendingOutbox(later(29_999), 10)).map((i) => i.key)).toEqual(['b']);
+        const retried = await store.pendingOutbox(later(30_000), 10);
+        expect(retried.map((i) => i.key)).toEqual(['a', 'b']);
+        expect(retried[0]).toMatchObject({ attempts: 1, nextAttemptAt: later(30_000) });
+      });
+
+      it('never hands out a dead item again', async () => {
+        await store.commitTick('w', 'c', [post('a'), post('b')]);
+        const [a, b] = await store.pendingOutbox(clock, 10);
+        await store.settleOutbox(a!.id, { error: 'channel_not_found', retryAt: later(1), dead: true });
+        await store.settleOutbox(b!.id, { error: 'no retry time' });
+        expect(await store.pendingOutbox(later(86_400_000), 10)).toEqual([]);
+      });
+
+      it('marks a delivered post sent and records its ref under the alert key', async () => {
+        await store.commitTick('w', 'c', [
+          post('a#post', ops, { alertKey: 'a' }),
+          post('a#post', ml, { alertKey: 'a' }),
+        ]);
+        const [s, d] = await store.pendingOutbox(clock, 10);
+        await store.settleOutbox(s!.id, { ref: { platform: 'slack', channelId: 'C0OPS', messageId: '1700.1' } });
+        await store.settleOutbox(d!.id, { ref: { platform: 'discord', channelId: '900', messageId: '42' } });
+        expect(await store.pendingOutbox(later(1), 10)).toEqual([]);
+        expect(await store.postedRefs('a')).toEqual([
+          { platform: 'slack', channelId: 'C0OPS', messageId: '1700.1' },
+          { platform: 'discord', channelId: '900', messageId: '42' },
+        ]);
+        expect(await store.postedRefs('a#post')).toEqual([]);
+      });
+
+      it('records a post without an alert key under its own key', async () => {
+        await store.commitTick('w', 'c', [post('notice-1', ops, { alertKey: undefined })]);
+        const [item] = await store.pendingOutbox(clock, 1);
+        await store.settleOutbox(item!.id, { ref: { platform: 'slack', channelId: 'C0OPS', messageId: '1' } });
+        expect(await store.postedRefs('notice-1')).toEqual([{ platform: 'slack', channelId: 'C0OPS', messageId: '1' }]);
+      });
+
+      it('keeps the card ref when an update or thread reply to it is settled', async () => {
+        await store.commitTick('w', 'c', [post('a#post', ops, { alertKey: 'a' })]);
+        const [p] = await store.pendingOutbox(clock, 1);
+        await store.settleOutbox(p!.id, { ref: { platform: 'slack', channelId: 'C0OPS', messageId: 'card' } });
+        await store.commitTick('w', 'c', [
+          { key: 'a#update', dest: ops, kind: 'update', message: card, alertKey: 'a' },
+          { key: 'a#reply', dest: ops, kind: 'reply', message: card, alertKey: 'a' },
+        ]);
+        const [u, r] = await store.pendingOutbox(clock, 10);
+        await store.settleOutbox(u!.id, { ref: { platform: 'slack', channelId: 'C0OPS', messageId: '' } });
+        await store.settleOutbox(r!.id, { ref: { platform: 'slack', channelId: 'C0OPS', messageId: 'reply' } });
+        expect(await store.postedRefs('a')).toEqual([{ platform: 'slack', channelId: 'C0OPS', messageId: 'card' }]);
+        expect(await store.pendingOutbox(later(1), 10)).toEqual([]);
+      });
+
+      it('has no refs for an alert never posted', async () => {
+        expect(await store.postedRefs('never')).toEqual([]);
+      });
+    });
+  });
+}
