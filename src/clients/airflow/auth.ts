@@ -23,14 +23,13 @@ export function createTokenSource(deps: {
   let pending: Promise<string> | undefined;
   const tokenErrors = new WeakSet<object>();
 
-  async function fetchToken(signal?: AbortSignal): Promise<string> {
+  async function fetchToken(): Promise<string> {
     deps.log?.debug({ user: deps.username }, 'fetching an Airflow API token');
     const body = await send(deps.root, tokenSchema, {
       method: 'POST',
       url: '/auth/token',
       data: { username: deps.username, password: deps.password },
       headers: { 'Content-Type': 'application/json' },
-      signal,
     });
     return (body.access_token ?? body.jwt_token) as string;
   }
@@ -38,19 +37,34 @@ export function createTokenSource(deps: {
   return {
     get(signal) {
       if (!pending) {
-        pending = fetchToken(signal).catch((err: unknown) => {
+        // Shared by concurrent callers, so one caller's abort must not cancel the fetch for the others.
+        pending = fetchToken().catch((err: unknown) => {
           pending = undefined;
           if (err && typeof err === 'object') tokenErrors.add(err);
           throw err;
         });
       }
-      return pending;
+      return signal ? untilAborted(pending, signal) : pending;
     },
     invalidate() {
       pending = undefined;
     },
     isTokenError: (err) => !!err && typeof err === 'object' && tokenErrors.has(err),
   };
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function cancelled(): BotError {
+  const m = 'Airflow call was cancelled while logging in.';
+  return new BotError('UPSTREAM_UNAVAILABLE', m, { service: 'airflow', userMessage: m });
 }
 
 export function bearerAuth(tokens: TokenSource) {

@@ -196,6 +196,23 @@ describe('AirflowClient error mapping', () => {
     expect(e.userMessage).toMatch(/cancelled/);
   });
 
+  it('stops waiting for a hanging login when the caller aborts', async () => {
+    const stub = await startAirflowStub([{ method: 'POST', path: '/auth/token', reply: { hang: true } }]);
+    stubs.push(stub);
+    const c = createAirflowClient({
+      baseUrl: stub.url,
+      username: 'admin',
+      password: PASSWORD,
+      apiVersion: 'v2',
+      timeoutMs: 5_000,
+    });
+    const started = Date.now();
+    const e = await failure(c.listDags({}, { signal: AbortSignal.timeout(100) }));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(e.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(e.userMessage).toMatch(/cancelled/);
+  });
+
   it('says Airflow is unreachable when the connection is refused', async () => {
     const port = await closedPort();
     const client = createAirflowClient({
