@@ -8,7 +8,10 @@ import type { Actor, Destination, ProgressSink } from './types.js';
 export type Permission = 'read' | 'operate' | 'admin';
 
 /** The part of the state store commands may touch; unit tests pass a small fake. */
-export type CommandStore = Pick<Store, 'audit' | 'listAudit'>;
+export type CommandStore = Pick<
+  Store,
+  'audit' | 'listAudit' | 'subscribe' | 'unsubscribe' | 'subscriptions' | 'setMute' | 'clearMute' | 'mutes'
+>;
 
 /** What `help` needs from the registry, without handing commands the registry itself. */
 export interface CommandCatalog {

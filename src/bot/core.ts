@@ -22,7 +22,15 @@ export interface CoreDeps {
   followUpMs?: number;
 }
 
+/** How the last run() ended: the CLI maps it to an exit code; 'preview' means a confirm step is waiting. */
+export type RunOutcome = AuditEntry['outcome'] | 'preview';
+
+export interface CorePlan extends Plan {
+  outcome(): RunOutcome | undefined;
+}
+
 export interface Core extends BotCore {
+  plan(inv: Invocation): CorePlan;
   readonly registry: Registry;
   /** Resolves when every follow-up started so far has ended (the one-shot CLI waits on this). */
   idle(): Promise<void>;
@@ -93,7 +101,8 @@ export function createCore(deps: CoreDeps): Core {
   const stopping = new AbortController();
   const pending = new Set<Promise<void>>();
 
-  function plan(inv: Invocation): Plan {
+  function plan(inv: Invocation): CorePlan {
+    let last: RunOutcome | undefined;
     let verb = '';
     let parsed: { rest: ReturnType<typeof splitVerb>['rest'] } | undefined;
     let early: unknown;
@@ -177,7 +186,8 @@ export function createCore(deps: CoreDeps): Core {
         return errorMessage(err, inv.id);
       } finally {
         const durationMs = Date.now() - started;
-        log.info({ outcome: previewOnly && outcome === 'ok' ? 'preview' : outcome, durationMs }, 'command');
+        last = previewOnly && outcome === 'ok' ? 'preview' : outcome;
+        log.info({ outcome: last, durationMs }, 'command');
         if (spec && spec.permission !== 'read' && !(previewOnly && outcome === 'ok')) {
           await store
             .audit({
@@ -194,7 +204,7 @@ export function createCore(deps: CoreDeps): Core {
         }
       }
     }
-    return { reply, run };
+    return { reply, run, outcome: () => last };
   }
 
   function startFollowUp(task: (signal: AbortSignal) => Promise<void>, log: Logger): void {
