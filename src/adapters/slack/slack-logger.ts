@@ -18,6 +18,7 @@ export function createSlackLogger(log: Logger): SlackLogger {
   const at =
     (level: Level) =>
     (...parts: unknown[]) => {
+      if (!log.isLevelEnabled(level)) return; // Bolt logs per request at debug: skip the formatting too
       const [obj, msg] = toPinoArgs(parts);
       log[level]({ ...obj, lib: name }, msg);
     };
