@@ -1,5 +1,5 @@
 import type { Action, Message, Tone } from '../bot/message.js';
-import { SLACK, tailLines, truncateText } from './limits.js';
+import { isButtonUrl, SLACK, tailLines, truncateText } from './limits.js';
 import { type Inline, parseInline, plainOf } from './markdown.js';
 
 export interface SlackText {
@@ -93,7 +93,7 @@ function codeSection(body: string, budget: number): SlackText {
 function button(action: Action, index: number): SlackButton | undefined {
   const text = plainText(action.label || action.kind, SLACK.buttonText);
   if (action.kind === 'link') {
-    if (action.url.length > SLACK.buttonUrl) return undefined;
+    if (!isButtonUrl(action.url, SLACK.buttonUrl)) return undefined;
     return { type: 'button', text, action_id: `link:${index}`, url: action.url };
   }
   // A cut command line would run something else: such a button is left out and counted instead.
@@ -197,9 +197,15 @@ export function toBlockKit(message: Message): BlockKitMessage {
   if (footer.length > 0) blocks.push({ type: 'context', elements: footer });
   blocks.push(...actionBlocks);
 
-  const fallback = [message.title, message.text && plainOf(parseInline(message.text.replace(/\n/g, ' ')))]
-    .filter(Boolean)
-    .join(': ');
+  // Slack refuses a message with no text and no blocks, and the preview should say something even without a title.
+  const fallback =
+    [message.title, message.text && plainOf(parseInline(message.text.replace(/\n/g, ' ')))]
+      .filter(Boolean)
+      .join(': ') ||
+    fields.map((f) => `${f.label}: ${f.value}`).join(', ') ||
+    message.footer ||
+    (message.code ? 'log' : '') ||
+    '…';
   return {
     text: escapeSlack(truncateText(emoji ? `${emoji} ${fallback}`.trim() : fallback, SLACK.fallbackText)),
     blocks: blocks.slice(0, SLACK.blocks),

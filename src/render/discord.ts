@@ -1,5 +1,5 @@
 import type { Action, Message, Tone } from '../bot/message.js';
-import { DISCORD, tailLines, truncateText } from './limits.js';
+import { DISCORD, isButtonUrl, tailLines, truncateText } from './limits.js';
 import { type Inline, parseInline, plainOf } from './markdown.js';
 
 export interface DiscordEmbed {
@@ -88,7 +88,7 @@ function codeBlock(body: string, lang: string | undefined, max: number): string 
 function buttonOf(action: Action, opts: DiscordRenderOptions): DiscordButton | undefined {
   const label = truncateText(action.label || action.kind, DISCORD.buttonLabel);
   if (action.kind === 'link') {
-    return action.url.length <= DISCORD.buttonUrl ? { type: 2, style: 5, label, url: action.url } : undefined;
+    return isButtonUrl(action.url, DISCORD.buttonUrl) ? { type: 2, style: 5, label, url: action.url } : undefined;
   }
   const customId = opts.customIdFor(action.command);
   // An id that does not fit would be refused with a 400, and a cut one would run another command.

@@ -45,6 +45,17 @@ export const CONSOLE = {
   text: 20000,
 } as const;
 
+/** Both platforms refuse a link button whose URL is not absolute http(s) or over their length limit. */
+export function isButtonUrl(url: string, max: number): boolean {
+  if (url.length > max) return false;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /**

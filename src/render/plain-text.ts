@@ -4,6 +4,19 @@ import { parseInline, plainOf } from './markdown.js';
 
 const MARKER: Record<Tone, string> = { info: 'ℹ', success: '✔', warning: '⚠', error: '✖' };
 
+/**
+ * Upstream text (logs above all) may carry escape sequences that would move the cursor, recolour or retitle the
+ * terminal: control characters are shown in caret notation instead, tabs and newlines kept.
+ */
+export function sanitizeForTerminal(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return s.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return `^${String.fromCharCode(code + 64)}`;
+    return code === 0x7f ? '^?' : '\ufffd';
+  });
+}
+
 /** Markdown subset to terminal text: markup dropped, links shown as `label (url)`. */
 export function markdownToPlain(src: string): string {
   return src
@@ -70,5 +83,5 @@ export function toPlainText(message: Message): string {
   if (footer.length > 0) sections.push(lead(`— ${footer.join(' · ')}`));
 
   if (sections.length === 0 && marker) sections.push(marker);
-  return sections.join('\n\n');
+  return sanitizeForTerminal(sections.join('\n\n'));
 }

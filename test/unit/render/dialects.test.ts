@@ -129,3 +129,37 @@ describe('toPlainText', () => {
     expect(out.endsWith('step 4999')).toBe(true);
   });
 });
+
+describe('upstream text in the terminal', () => {
+  it('cannot send escape sequences: control characters are shown in caret notation', () => {
+    const out = toPlainText({ code: { body: 'ok\x1b[2J\x1b]0;pwned\x07\r\nnext\tcol' } });
+    expect(out).toBe('ok^[[2J^[]0;pwned^G\nnext\tcol');
+  });
+});
+
+describe('link buttons with a URL the platforms refuse', () => {
+  const message = {
+    actions: [
+      { kind: 'link' as const, label: 'Bad', url: 'javascript:alert(1)' },
+      { kind: 'link' as const, label: 'Relative', url: '/dags/x' },
+      { kind: 'link' as const, label: 'Good', url: 'https://example.org' },
+    ],
+  };
+
+  it('are left out on both platforms and counted', () => {
+    const slack = toBlockKit(message).blocks;
+    expect(slack.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.url) : []))).toEqual([
+      'https://example.org',
+    ]);
+    expect(JSON.stringify(slack)).toContain('… and 2 more actions');
+    const discord = toDiscord(message, { customIdFor: (l) => l });
+    expect(discord.components.flatMap((r) => r.components.map((c) => c.label))).toEqual(['Good']);
+    expect(discord.embeds[0]?.footer?.text).toBe('… and 2 more actions');
+  });
+});
+
+describe('a message with only fields', () => {
+  it('still gives Slack a notification text', () => {
+    expect(toBlockKit({ fields: [{ label: 'DAG', value: 'train' }] }).text).toBe('DAG: train');
+  });
+});
