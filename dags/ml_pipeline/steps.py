@@ -150,7 +150,13 @@ def train(params: dict[str, Any], tracking_uri: str, run_name: str, tags: dict[s
     model.fit(x_train, y_train)
     with mlflow.start_run(run_name=run_name, tags=tags) as run:
         mlflow.log_params({**params, "dataset": DATASET, "model_class": type(model).__name__})
-        info = mlflow.sklearn.log_model(model, name="model", input_example=x_test[:2])
+        # skops (no pickle) is MLflow's default format; the tree type is trusted because this task built it.
+        info = mlflow.sklearn.log_model(
+            model,
+            name="model",
+            input_example=x_test[:2],
+            skops_trusted_types=["sklearn.tree._tree.Tree"],
+        )
     return {"run_id": run.info.run_id, "model_uri": info.model_uri, "experiment_id": run.info.experiment_id}
 
 
