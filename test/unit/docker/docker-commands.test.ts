@@ -8,7 +8,7 @@ import { createRegistry } from '../../../src/bot/registry.js';
 import type { Actor } from '../../../src/bot/types.js';
 import type { Clients } from '../../../src/clients/clients.js';
 import { dockerCommands } from '../../../src/commands/docker/index.js';
-import type { AuditEntry } from '../../../src/store/store.js';
+import { FakeStore } from '../../fakes/fake-store.js';
 import { FakeDockerClient, serviceStatus } from '../../support/docker-fake.js';
 
 const NOW = new Date('2026-11-26T09:00:00Z');
@@ -26,12 +26,12 @@ function unused<T extends object>(name: string): T {
 }
 
 function setup(docker: FakeDockerClient) {
-  const audits: AuditEntry[] = [];
+  const store = new FakeStore();
   const clients: Clients = { airflow: unused('airflow'), mlflow: unused('mlflow'), docker };
   const core = createCore({
     registry: createRegistry(dockerCommands),
     clients,
-    store: { audit: async (e: AuditEntry) => void audits.push(e), listAudit: async () => audits },
+    store,
     roles: createRoles({ admins: ['slack:UADMIN'], operators: [], consoleRole: 'read' }),
     log: createLogger({ level: 'silent' }),
     timeoutMs: 5_000,
@@ -47,7 +47,7 @@ function setup(docker: FakeDockerClient) {
         input: { kind: 'line', line },
       })
       .run();
-  return { send, audits };
+  return { send, audits: store.entries };
 }
 
 const stack = () =>
