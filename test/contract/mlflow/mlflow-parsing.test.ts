@@ -68,7 +68,12 @@ describe('MlflowClient parsing', () => {
       artifactUri: `mlflow-artifacts:/7/${RUN_ID}/artifacts`,
       metrics: { accuracy: 0.93 },
       params: { C: '1.0' },
-      tags: { 'mlflow.runName': 'bright-owl-42', airflow_run_id: 'manual__2026-11-26T05:00:00+00:00' },
+      tags: {
+        'mlflow.user': 'root',
+        'mlflow.source.type': 'LOCAL',
+        'airflow.run_id': 'manual__2026-11-26T05:00:00+00:00',
+        'mlflow.runName': 'bright-owl-42',
+      },
       url: `https://mlflow.example.com/#/experiments/7/runs/${RUN_ID}`,
     });
   });
