@@ -157,7 +157,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
       `INSERT INTO alerts (key, state, data, updated_at) VALUES (@key, @state, @data, @updated_at)
        ON CONFLICT (key) DO UPDATE SET state = excluded.state, data = excluded.data, updated_at = excluded.updated_at`,
     ),
-    pending: db.prepare(`SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`),
+    // A never-tried item is due whatever the caller's clock says, so a drainer on a fake clock still sees it.
+    pending: db.prepare(
+      `SELECT * FROM outbox WHERE state = 'pending' AND (attempts = 0 OR next_attempt_at <= @now)
+       ORDER BY id LIMIT @limit`,
+    ),
     getItem: db.prepare('SELECT id, key, kind, alert_key, platform, channel_id FROM outbox WHERE id = ?'),
     markSent: db.prepare(
       `UPDATE outbox SET state = 'sent', attempts = attempts + 1, posted_message_id = ?, settled_at = ?, last_error = NULL
@@ -167,7 +171,8 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
       `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'pending'`,
     ),
     markDead: db.prepare(
-      `UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, settled_at = ? WHERE id = ?`,
+      `UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, settled_at = ?
+       WHERE id = ? AND state = 'pending'`,
     ),
     putRef: db.prepare(
       `INSERT INTO posted_refs (alert_key, platform, channel_id, message_id, posted_at) VALUES (?, ?, ?, ?, ?)
@@ -337,7 +342,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     },
 
     async pendingOutbox(at, limit) {
-      const rows = st.pending.all(at.getTime(), Math.max(0, Math.floor(limit))) as OutboxRow[];
+      const rows = st.pending.all({ now: at.getTime(), limit: Math.max(0, Math.floor(limit)) }) as OutboxRow[];
       return rows.map((r): OutboxItem => {
         const item: OutboxItem = {
           id: String(r.id),

@@ -244,6 +244,20 @@ export function describeStore(name: string, open: OpenStore): void {
         expect(retried[0]).toMatchObject({ attempts: 1, nextAttemptAt: later(30_000) });
       });
 
+      it('hands out a new item at once, even to a caller whose clock is behind the store', async () => {
+        await store.commitTick('w', 'c', [post('a')]);
+        expect((await store.pendingOutbox(later(-3_600_000), 10)).map((i) => i.key)).toEqual(['a']);
+      });
+
+      it('does not turn a sent item dead when a late failure is reported for it', async () => {
+        await store.commitTick('w', 'c', [post('a')]);
+        const [a] = await store.pendingOutbox(clock, 1);
+        await store.settleOutbox(a!.id, { ref: { platform: 'slack', channelId: 'C0OPS', messageId: '1' } });
+        await store.settleOutbox(a!.id, { error: 'timeout', dead: true });
+        expect(await store.postedRefs('a')).toHaveLength(1);
+        expect(await store.pendingOutbox(later(1), 10)).toEqual([]);
+      });
+
       it('never hands out a dead item again', async () => {
         await store.commitTick('w', 'c', [post('a'), post('b')]);
         const [a, b] = await store.pendingOutbox(clock, 10);
