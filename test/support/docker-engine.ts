@@ -117,3 +117,16 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Runs a command inside a running container and waits for it to finish; returns its exit code. */
+export async function execIn(docker: Docker, id: string, cmd: string[]): Promise<number> {
+  const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: false, AttachStderr: false });
+  await exec.start({ Detach: true });
+  const info = await waitFor(
+    `${cmd.join(' ')} to finish`,
+    () => exec.inspect(),
+    (i) => !i.Running,
+    10_000,
+  );
+  return info.ExitCode ?? -1;
+}
