@@ -325,7 +325,8 @@ export function validate<S extends z.ZodObject>(spec: CommandSpec<S>, bound: Bou
 
 const SAFE = /^[^\s"'“”„‘’‚\\]+$/u;
 
-function quote(value: string, positional: boolean): string {
+/** Quotes a value so tokenize() gives it back unchanged; positional values also guard a bare `=`. */
+export function quote(value: string, positional: boolean): string {
   const needs = !SAFE.test(value) || value.startsWith('--') || (positional && value.includes('='));
   if (!needs) return value;
   if (!/['‘’‚]/u.test(value) && value !== '') return `'${value}'`;

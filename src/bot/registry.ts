@@ -138,7 +138,7 @@ export function createRegistry(commands: readonly CommandSpec[]): Registry {
       const allowed = visible.filter((c) => can(c.permission));
       return {
         title: 'Commands',
-        text: allowed.map((c) => `\`${usageLine(c)}\` ${c.summary}`).join('\n'),
+        text: allowed.map((c) => `\`${usageLine(c)}\` — ${c.summary}`).join('\n'),
         footer: 'help <verb> for options',
       };
     },

@@ -17,8 +17,9 @@ export const dags = defineCommand({
       { pattern: options.filter, paused: options.paused, limit: 100 },
       { signal },
     );
-    const scope = options.filter ? ` matching ${code(options.filter)}` : '';
-    if (page.items.length === 0) return { tone: 'info', text: `No DAGs${scope}.` };
+    const scope = options.filter ? ` matching “${options.filter}”` : '';
+    if (page.items.length === 0)
+      return { tone: 'info', text: `No DAGs${options.filter ? ` matching ${code(options.filter)}` : ''}.` };
     const lines = page.items.map((d) => {
       const flags = [d.isPaused ? 'paused' : 'active', d.hasImportErrors ? 'import errors' : undefined]
         .filter(Boolean)

@@ -17,8 +17,9 @@ export const experiments = defineCommand({
     const found = page.items.filter(
       (e) => e.lifecycleStage === 'active' && (!needle || e.name.toLowerCase().includes(needle)),
     );
-    const scope = o.filter ? ` matching ${code(o.filter)}` : '';
-    if (found.length === 0) return { tone: 'info', text: `No experiments${scope}.` };
+    const scope = o.filter ? ` matching “${o.filter}”` : '';
+    if (found.length === 0)
+      return { tone: 'info', text: `No experiments${o.filter ? ` matching ${code(o.filter)}` : ''}.` };
     return {
       title: `${found.length} experiment${found.length === 1 ? '' : 's'}${scope}`,
       text: found.map((e) => `${code(e.name)} id ${e.experimentId}`).join('\n'),

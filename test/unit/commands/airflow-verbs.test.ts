@@ -7,7 +7,7 @@ describe('dags', () => {
     const t = createTestCore();
     t.airflow.dags.set('etl_daily', fakeDag('etl_daily', { isPaused: true, tags: ['etl'] }));
     const m = await t.core.plan(lineInvocation('dags etl')).run();
-    expect(m.title).toBe('1 DAG matching `etl`');
+    expect(m.title).toBe('1 DAG matching “etl”');
     expect(m.text).toBe('`etl_daily` paused · etl');
     expect(t.airflow.calls[0]?.args[0]).toMatchObject({ pattern: 'etl' });
   });

@@ -1,0 +1,47 @@
+import type { Config } from '../bot/config.js';
+import type { Logger } from '../bot/logger.js';
+import type { ChatAdapter } from '../bot/types.js';
+import type { Store } from '../store/store.js';
+import type { AutocompleteProvider } from './discord/autocomplete-cache.js';
+import { createDiscordAdapter } from './discord/discord-adapter.js';
+import type { HttpServer } from './http-server.js';
+import { createSlackAdapter } from './slack/slack-adapter.js';
+
+export interface AdaptersDeps {
+  config: Config;
+  log: Logger;
+  store: Pick<Store, 'saveActionRef' | 'loadActionRef'>;
+  /** The shared server on PORT (Slack events, /healthz). */
+  server: HttpServer;
+  /** registry.toDiscordCommand(), registered by the Discord adapter at start. */
+  discordCommand: () => unknown;
+  suggest?: AutocompleteProvider;
+}
+
+/** Only the platforms whose configuration group is complete; the console needs no adapter here. */
+export function createAdapters(deps: AdaptersDeps): ChatAdapter[] {
+  const { config, log } = deps;
+  const adapters: ChatAdapter[] = [];
+  if (config.slack) {
+    const slack = createSlackAdapter({
+      config: { ...config.slack, port: config.PORT, host: config.HOST },
+      log,
+      server: deps.server,
+      actionRefs: deps.store,
+    });
+    deps.server.registerHealth('adapters', 'slack', () => slack.health());
+    adapters.push(slack);
+  }
+  if (config.discord) {
+    adapters.push(
+      createDiscordAdapter({
+        config: config.discord,
+        commandJson: deps.discordCommand,
+        store: deps.store,
+        autocomplete: deps.suggest,
+        log,
+      }),
+    );
+  }
+  return adapters;
+}

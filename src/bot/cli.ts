@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { createInterface, type Interface } from 'node:readline';
+import { toPlainText } from '../render/plain-text.js';
+import { quote } from './command-line.js';
+import { ConfigError, loadConfig } from './config.js';
+import { confirmLineOf, type RunOutcome } from './core.js';
+import { createLogger } from './logger.js';
+import { type App, consoleActor, consoleOrigin, createApp, serve } from './main.js';
+import type { Message } from './message.js';
+import type { Invocation } from './types.js';
+
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+const MODES = `Usage:
+  mlops-bot <verb> [args] [key=value ...] [--flag value]   run one command (exit 0 ok, 1 failed, 2 usage)
+  mlops-bot shell                                           interactive shell
+  mlops-bot serve                                           chat adapters and watchers (npm start)
+  mlops-bot help [verb]                                     the verbs you may run`;
+
+/** argv is already split by the shell; re-quote each word so the core's tokenizer sees the same words. */
+export function argvToLine(argv: readonly string[]): string {
+  return argv
+    .map((a) => {
+      const flag = /^(--[\w-]+)(=(.*))?$/s.exec(a);
+      if (flag) return flag[2] === undefined ? a : `${flag[1]}=${quote(flag[3] ?? '', false)}`;
+      const pair = /^([A-Za-z_][\w.-]*)=(.*)$/s.exec(a);
+      if (pair) return `${pair[1]}=${quote(pair[2] ?? '', false)}`;
+      return quote(a, true);
+    })
+    .join(' ');
+}
+
+function exitCodeOf(outcome: RunOutcome | undefined): number {
+  if (outcome === undefined || outcome === 'ok' || outcome === 'cancelled') return EXIT.ok;
+  if (outcome === 'OPTIONS_INVALID' || outcome === 'COMMAND_UNKNOWN') return EXIT.usage;
+  return EXIT.failed;
+}
+
+function print(message: Message): void {
+  process.stdout.write(`${toPlainText(message)}\n`);
+}
+
+function invocation(line: string): Invocation {
+  return {
+    id: `inv_${randomBytes(6).toString('hex')}`,
+    actor: consoleActor(),
+    origin: consoleOrigin,
+    via: 'console',
+    input: { kind: 'line', line },
+  };
+}
+
+function ask(rl: Interface, question: string): Promise<boolean> {
+  return new Promise((resolve) => rl.question(question, (a) => resolve(/^y(es)?$/i.test(a.trim()))));
+}
+
+/** Runs one line; a confirm preview asks y/N on a terminal and refuses without one. */
+async function runLine(app: App, line: string, rl: Interface | undefined): Promise<number> {
+  const progress = async (m: Message) => {
+    process.stdout.write(`\n${toPlainText(m)}\n`);
+    rl?.prompt(true);
+  };
+  const plan = app.core.plan(invocation(line));
+  const message = await plan.run(progress);
+  print(message);
+  const outcome = plan.outcome();
+  const confirmLine = outcome === 'preview' ? confirmLineOf(message) : undefined;
+  if (!confirmLine) return exitCodeOf(outcome);
+  if (!rl) {
+    process.stderr.write('This command needs confirmation: run it again with --yes.\n');
+    return EXIT.usage;
+  }
+  if (!(await ask(rl, 'Proceed? [y/N] '))) {
+    process.stdout.write('Cancelled. Nothing changed.\n');
+    return EXIT.failed;
+  }
+  const confirmed = app.core.plan(invocation(confirmLine));
+  print(await confirmed.run(progress));
+  return exitCodeOf(confirmed.outcome());
+}
+
+async function oneShot(app: App, argv: readonly string[]): Promise<number> {
+  const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
+  try {
+    const code = await runLine(app, argvToLine(argv), rl);
+    // trigger keeps printing the run's progress until it ends; Ctrl-C stops waiting.
+    await app.core.idle();
+    return code;
+  } finally {
+    rl?.close();
+  }
+}
+
+async function shell(app: App): Promise<number> {
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: 'mlops> ',
+    historySize: 1000,
+    terminal: process.stdin.isTTY,
+  });
+  process.stdout.write(`mlops-bot shell as ${consoleActor().userId}; \`help\` lists commands, \`exit\` leaves.\n`);
+  rl.prompt();
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (line === 'exit' || line === 'quit') break;
+    if (line !== '') await runLine(app, line, rl.terminal ? rl : undefined);
+    rl.prompt();
+  }
+  rl.close();
+  return EXIT.ok;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const mode = argv[0];
+  if (mode === '--help' || mode === '-h') {
+    process.stdout.write(`${MODES}\n`);
+    return EXIT.ok;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  const quiet = mode !== 'serve' && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
+  const log = createLogger({ level: quiet });
+  const app = createApp({ config, log });
+  const interrupted = new Promise<number>((resolve) => {
+    const stop = () => resolve(mode === 'serve' ? EXIT.ok : EXIT.interrupted);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  try {
+    if (mode === 'serve') {
+      const server = await serve(app);
+      const code = await interrupted;
+      await server.stop();
+      return code;
+    }
+    if (mode === 'shell') return await Promise.race([shell(app), interrupted]);
+    if (mode === undefined) process.stdout.write(`${MODES}\n\n`);
+    return await Promise.race([oneShot(app, argv.length ? argv : ['help']), interrupted]);
+  } finally {
+    if (mode !== 'serve') await app.close().catch(() => undefined);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`mlops-bot: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(EXIT.failed);
+  },
+);
