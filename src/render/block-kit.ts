@@ -42,8 +42,11 @@ const EMOJI: Record<Tone, string> = {
  */
 const TOTAL_BUDGET = 12_000;
 
-/** Four actions blocks: more buttons than that is a menu nobody reads, and blocks are needed for fields. */
-const MAX_BUTTONS = SLACK.actionsElements * 4;
+/** One actions block, as many as Discord can show: more buttons than that is a menu nobody reads. */
+const MAX_BUTTONS = SLACK.actionsElements;
+
+/** Room kept for the footer context: its text (cut at 1000), the date and the "… and N more" notes. */
+const FOOTER_RESERVE = 1200;
 
 /** Slack mrkdwn has no backslash escape; only these three must be entities for data to stay data. */
 export function escapeSlack(s: string): string {
@@ -164,7 +167,8 @@ export function toBlockKit(message: Message): BlockKitMessage {
   const fields = message.fields ?? [];
   const reserved = 2; // the footer context and a possible lead section
   let blocksLeft = SLACK.blocks - head.length - tail.length - actionBlocks.length - reserved;
-  let charsLeft = TOTAL_BUDGET - [...head, ...tail, ...actionBlocks].reduce((n, b) => n + textLength(b), 0) - 500;
+  let charsLeft =
+    TOTAL_BUDGET - [...head, ...tail, ...actionBlocks].reduce((n, b) => n + textLength(b), 0) - FOOTER_RESERVE;
   const fieldBlocks: SlackBlock[] = [];
   let current: SlackText[] = [];
   let shown = 0;

@@ -2,6 +2,16 @@ import type { BlockKitMessage } from '../../../src/render/block-kit.js';
 import type { DiscordMessage } from '../../../src/render/discord.js';
 import { DISCORD, SLACK } from '../../../src/render/limits.js';
 
+function visibleText(m: BlockKitMessage): number {
+  return m.blocks.reduce((n, b) => {
+    if (b.type === 'header') return n + b.text.text.length;
+    if (b.type === 'section')
+      return n + (b.text?.text.length ?? 0) + (b.fields ?? []).reduce((a, f) => a + f.text.length, 0);
+    if (b.type === 'context') return n + b.elements.reduce((a, e) => a + e.text.length, 0);
+    return n + b.elements.reduce((a, e) => a + e.text.text.length, 0);
+  }, 0);
+}
+
 /** Every Slack limit a rendered message breaks, as readable lines; empty when it fits. */
 export function slackViolations(m: BlockKitMessage): string[] {
   const out: string[] = [];
@@ -9,6 +19,8 @@ export function slackViolations(m: BlockKitMessage): string[] {
     if (n > max) out.push(`${what}: ${n} > ${max}`);
   };
   over('blocks', m.blocks.length, SLACK.blocks);
+  // Slack answers msg_blocks_too_long at about 13 000 characters in total (bolt-js #2509).
+  over('characters in all blocks', visibleText(m), 12_000);
   const actionIds = new Set<string>();
   m.blocks.forEach((b, i) => {
     if (b.type === 'header') over(`header ${i}`, b.text.text.length, SLACK.headerText);
