@@ -13,12 +13,25 @@ interface RegisteredOption {
 }
 
 const EPHEMERAL = 64;
+
+function jsonOr(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
 const KEY = /^[A-Za-z_][\w.-]*$/;
 
 /** Embed colours back to tones, as src/render/discord.ts paints them. */
 const TONES: Record<number, SeenTone> = Object.fromEntries(
   Object.entries(TONE_COLOR).map(([tone, color]) => [color, tone as SeenTone]),
 );
+
+/** Discord shows `\_` as `_`: the seen text is what the user reads, not the escaped markdown. */
+export function unescapeMarkdown(s: string): string {
+  return s.replace(/\\([\\*_~`|[\]<>()#-])/g, '$1');
+}
 
 export function discordSeen(msg: FakeMessage, tones: Record<number, SeenTone> = TONES): SeenMessage {
   const embed = (msg.embeds[0] ?? {}) as Json;
@@ -29,10 +42,12 @@ export function discordSeen(msg: FakeMessage, tones: Record<number, SeenTone> = 
   const buttons = (msg.components as Json[]).flatMap((row) =>
     ((row.components as Json[] | undefined) ?? []).map((b) => String(b.label ?? '')),
   );
-  const text = [msg.content, typeof embed.description === 'string' ? embed.description : ''].filter(Boolean).join('\n');
+  const text = unescapeMarkdown(
+    [msg.content, typeof embed.description === 'string' ? embed.description : ''].filter(Boolean).join('\n'),
+  );
   const color = typeof embed.color === 'number' ? embed.color : undefined;
   return {
-    title: typeof embed.title === 'string' ? embed.title : undefined,
+    title: typeof embed.title === 'string' ? unescapeMarkdown(embed.title) : undefined,
     text,
     fields,
     buttons,
@@ -44,7 +59,9 @@ export function discordSeen(msg: FakeMessage, tones: Record<number, SeenTone> = 
 
 export class DiscordDriver implements ChatDriver {
   readonly platform = 'discord' as const;
-  private replyCursor = 0;
+  /** Starts at the stand-in's present, so one test never reads another's late progress edits. */
+  private replyCursor: number;
+  private readonly start: number;
   private readonly postCursor = new Map<string, number>();
   private readonly editCursor = new Map<string, number>();
   private readonly seen: SeenMessage[] = [];
@@ -54,7 +71,10 @@ export class DiscordDriver implements ChatDriver {
   constructor(
     private readonly fake: FakeDiscord,
     private readonly opts: { tones?: Record<number, SeenTone>; defaultUser?: DriverUser } = {},
-  ) {}
+  ) {
+    this.replyCursor = fake.events.length;
+    this.start = fake.events.length;
+  }
 
   /** Maps `verb a b key=v --flag` onto the subcommand the bot registered, as a Discord user fills the form. */
   optionsFor(line: string): { verb: string; options: Record<string, string | number | boolean> } {
@@ -100,7 +120,9 @@ export class DiscordDriver implements ChatDriver {
     if (Object.keys(extra).length) {
       if (!declared.some((d) => d.name === 'conf'))
         throw new Error(`/mlops ${verb} has no options ${Object.keys(extra).join(', ')}`);
-      options.conf = JSON.stringify({ ...extra, ...(options.conf ? JSON.parse(String(options.conf)) : {}) });
+      // A Discord user has no key=value syntax: they type the conf JSON, with real booleans and numbers.
+      const typed = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, jsonOr(v)]));
+      options.conf = JSON.stringify({ ...typed, ...(options.conf ? JSON.parse(String(options.conf)) : {}) });
     }
     return { verb, options };
   }
@@ -112,7 +134,11 @@ export class DiscordDriver implements ChatDriver {
   }
 
   async nextReply(timeoutMs = 10_000): Promise<SeenMessage> {
-    const mine = (e: MessageEvent) => e.via !== 'channel' && (e.message.content !== '' || e.message.embeds.length > 0);
+    const mine = (e: MessageEvent) =>
+      e.via !== 'channel' &&
+      e.interactionId !== undefined &&
+      this.interactions.includes(e.interactionId) &&
+      (e.message.content !== '' || e.message.embeds.length > 0);
     const [event, index] = await this.fake.waitFor(
       () => {
         for (let k = this.replyCursor; k < this.fake.events.length; k++) {
@@ -164,7 +190,7 @@ export class DiscordDriver implements ChatDriver {
   private async nextOf(cursors: Map<string, number>, channelId: string, kind: MessageEvent['kind'], timeoutMs: number) {
     const [event, index] = await this.fake.waitFor(
       () => {
-        for (let k = cursors.get(channelId) ?? 0; k < this.fake.events.length; k++) {
+        for (let k = cursors.get(channelId) ?? this.start; k < this.fake.events.length; k++) {
           const e = this.fake.events[k] as MessageEvent;
           if (e.via === 'channel' && e.kind === kind && e.message.channel_id === channelId) return [e, k] as const;
         }

@@ -151,7 +151,8 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): ChatAdapter {
     await i.deferUpdate();
     // A refused confirmation (wrong role, stale options) goes to the clicker alone and leaves the preview usable.
     await runInto(i, plan, async (m) => {
-      if (m.tone !== 'error') return false;
+      // The core marks refusals (denied, invalid) as warnings and failures as errors.
+      if (m.tone !== 'error' && m.tone !== 'warning') return false;
       await i.followUp({ ...(await render(m)), flags: MessageFlags.Ephemeral });
       return true;
     });

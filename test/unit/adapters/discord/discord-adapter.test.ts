@@ -263,6 +263,7 @@ describe('Discord adapter: buttons', () => {
     const messageId = (reply.raw as { id: string }).id;
 
     const click = fake.button(messageId, 'ref:999');
+    driver.interactions.push(click);
     const expired = await driver.nextReply();
 
     expect(expired).toMatchObject({ text: 'This button has expired. Run the command again.', ephemeral: true });
@@ -309,7 +310,7 @@ describe('Discord adapter: buttons', () => {
       retry: {
         run: async (inv) =>
           inv.input.kind === 'line'
-            ? { tone: 'error', text: 'You need the operate role.' }
+            ? { tone: 'warning', text: 'You need the operate role.' }
             : { text: 'preview', actions: [{ kind: 'command', label: 'Confirm', command: 'retry d r1 --yes' }] },
       },
     });
