@@ -33,15 +33,15 @@ export function createAdapters(deps: AdaptersDeps): ChatAdapter[] {
     adapters.push(slack);
   }
   if (config.discord) {
-    adapters.push(
-      createDiscordAdapter({
-        config: config.discord,
-        commandJson: deps.discordCommand,
-        store: deps.store,
-        autocomplete: deps.suggest,
-        log,
-      }),
-    );
+    const discord = createDiscordAdapter({
+      config: config.discord,
+      commandJson: deps.discordCommand,
+      store: deps.store,
+      autocomplete: deps.suggest,
+      log,
+    });
+    deps.server.registerHealth('adapters', 'discord', () => discord.health());
+    adapters.push(discord);
   }
   return adapters;
 }

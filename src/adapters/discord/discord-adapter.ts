@@ -10,11 +10,13 @@ import {
   MessageFlags,
   type RESTOptions,
   Routes,
+  Status,
 } from 'discord.js';
 import type { Config } from '../../bot/config.js';
 import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
 import type { BotCore, ChatAdapter, Destination, Invocation, Plan, PostedRef } from '../../bot/types.js';
+import type { ComponentHealth } from '../http-server.js';
 import { type AutocompleteProvider, createAutocompleteCache } from './autocomplete-cache.js';
 import { asCommandList, syncCommands } from './command-sync.js';
 import { type ActionRefStore, createCustomIds } from './custom-ids.js';
@@ -48,7 +50,12 @@ function editsInPlace(line: string): boolean {
   return words[0] === 'cancel' || words.includes('--yes');
 }
 
-export function createDiscordAdapter(deps: DiscordAdapterDeps): ChatAdapter {
+export interface DiscordAdapter extends ChatAdapter {
+  /** For /healthz: started, and the gateway connection ready (it is not while reconnecting). */
+  health(): ComponentHealth;
+}
+
+export function createDiscordAdapter(deps: DiscordAdapterDeps): DiscordAdapter {
   const log = deps.log.child({ adapter: 'discord' });
   const { config } = deps;
   const client = new Client({
@@ -176,6 +183,10 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): ChatAdapter {
 
   return {
     platform: 'discord',
+    health() {
+      const gateway = Status[client.ws.status] ?? String(client.ws.status);
+      return { ok: core !== undefined && client.ws.status === Status.Ready, gateway, pingMs: client.ws.ping };
+    },
     async start(c) {
       core = c;
       const ready = new Promise<void>((ok) => client.once(Events.ClientReady, () => ok()));

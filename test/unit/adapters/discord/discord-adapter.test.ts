@@ -422,3 +422,26 @@ describe('Discord adapter: posts, rate limits and the gateway', () => {
     expect(fake.identifies).toBe(1);
   });
 });
+
+describe('Discord adapter: health', () => {
+  it('reports ready once started and not ok after stop', async () => {
+    const fake = await FakeDiscord.start();
+    open.fake = fake;
+    const { log } = capturedLogger();
+    const adapter = createDiscordAdapter({
+      config: { token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl },
+      commandJson: () => COMMAND,
+      store: new MemoryActionRefs(),
+      log,
+      waitGuildTimeout: 500,
+    });
+    expect(adapter.health().ok).toBe(false);
+
+    await adapter.start(new ScriptedCore({}));
+    const ready = adapter.health();
+    await adapter.stop();
+
+    expect(ready).toMatchObject({ ok: true, gateway: 'Ready' });
+    expect(adapter.health().ok).toBe(false);
+  });
+});
