@@ -100,28 +100,44 @@ spawn() {
   if alive "$name"; then log "$name already running (pid $(cat "$(pidfile "$name")"))"; return 0; fi
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$(pidfile "$name")"
+  echo "$1" >"$PIDS/$name.cmd"
   log "started $name (pid $!, log .mlops/logs/$name.log)"
 }
 
-# Stops the process group of each named pid file: TERM, wait up to 30 s, then KILL.
+# Stops the process groups of the named pid files together: TERM, up to 15 s grace, then KILL.
+# (uvicorn waits for idle keep-alive clients on TERM, hence the KILL fallback.)
 stop() {
-  local name pid f i
+  local name pid i running=""
   for name in "$@"; do
-    f="$(pidfile "$name")"
-    [ -f "$f" ] || continue
-    pid="$(cat "$f")"
     if alive "$name"; then
+      pid="$(cat "$(pidfile "$name")")"
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      for i in $(seq 1 60); do alive "$name" || break; sleep 0.5; done
-      if alive "$name"; then
-        log "$name (pid $pid) ignored TERM; sending KILL"
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        sleep 0.5
-      fi
-      log "stopped $name (pid $pid)"
+      running="$running $name"
+    else
+      rm -f "$(pidfile "$name")"
     fi
-    rm -f "$f"
   done
+  for i in $(seq 1 30); do
+    local still=""
+    for name in $running; do alive "$name" && still="$still $name"; done
+    [ -n "$still" ] || break
+    sleep 0.5
+  done
+  for name in $running; do
+    pid="$(cat "$(pidfile "$name")")"
+    if alive "$name"; then
+      log "$name (pid $pid) ignored TERM; sending KILL"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "stopped $name (pid $pid)"
+    rm -f "$(pidfile "$name")" "$PIDS/$name.cmd"
+  done
+}
+
+# True when the running process was started from venv dir $2 (false after a lock change). Airflow rewrites its
+# process titles, so the program path is recorded at spawn time instead of read back from /proc.
+runs_from() {
+  alive "$1" && grep -qF "$2/" "$PIDS/$1.cmd" 2>/dev/null
 }
 
 # Fails fast, with the tail of its log, when a process we started has died.
@@ -186,6 +202,8 @@ mlflow_env() {
   export MLFLOW_WEBHOOK_ALLOWED_SCHEMES=http,https
   export MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS=true
   export MLFLOW_WEBHOOK_CACHE_TTL=1
+  # The GenAI job runner forks eight huey workers and doubles start-up time; nothing here uses it.
+  export MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false
   if [ ! -s "$MLFLOW_DIR/.webhook_key" ]; then
     (umask 077; "$1/bin/python" -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())' \
       >"$MLFLOW_DIR/.webhook_key")
@@ -244,15 +262,23 @@ start_airflow3() {
   [ "$need" = 1 ] || return 0
   af3_env
   if ! alive af3-api-server; then port_free_or_ours "$AIRFLOW_PORT" "Airflow 3"; fi
-  start=$(now)
-  "$venv/bin/airflow" db migrate >>"$LOGS/af3-migrate.log" 2>&1 ||
-    { tail -n 30 "$LOGS/af3-migrate.log" >&2; die "airflow db migrate failed"; }
-  log "airflow db migrate: $(($(now) - start))s"
-  start=$(now)
-  # Writes every DAG to the DB at once instead of waiting for the dag-processor's first pass.
-  "$venv/bin/airflow" dags reserialize >>"$LOGS/af3-migrate.log" 2>&1 ||
-    log "warning: airflow dags reserialize failed (see .mlops/logs/af3-migrate.log); the dag-processor will retry"
-  log "airflow dags reserialize: $(($(now) - start))s"
+  # Migrating and reserializing cost ~30 s on two cores; a DB already migrated by this venv needs neither,
+  # because the dag-processor picks up DAG changes within seconds.
+  local stamp="$AF3_HOME/.migrated-by"
+  if [ -f "$AF3_HOME/airflow.db" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$venv" ]; then
+    log "airflow db: already migrated by this venv"
+  else
+    start=$(now)
+    "$venv/bin/airflow" db migrate >>"$LOGS/af3-migrate.log" 2>&1 ||
+      { tail -n 30 "$LOGS/af3-migrate.log" >&2; die "airflow db migrate failed"; }
+    log "airflow db migrate: $(($(now) - start))s"
+    start=$(now)
+    # Writes every DAG to the DB at once instead of waiting for the dag-processor's first pass.
+    "$venv/bin/airflow" dags reserialize >>"$LOGS/af3-migrate.log" 2>&1 ||
+      log "warning: airflow dags reserialize failed (see .mlops/logs/af3-migrate.log); the dag-processor will retry"
+    log "airflow dags reserialize: $(($(now) - start))s"
+    echo "$venv" >"$stamp"
+  fi
   for p in $AF3_PROCS; do
     if [ "$p" = api-server ]; then
       spawn "af3-$p" "$venv/bin/airflow" api-server --host 127.0.0.1 --port "$AIRFLOW_PORT" --workers 1
@@ -285,13 +311,26 @@ cmd_up() {
   local t0 af_venv ml_venv
   t0=$(now)
   mkdir -p "$LOGS" "$PIDS"
-  if alive mlflow && alive af3-api-server && alive af3-scheduler && alive af3-dag-processor && alive af3-triggerer &&
-    mlflow_ready && [ -z "$(af3_unhealthy "$(venv_dir airflow3)")" ]; then
+  local p af_dir ml_dir
+  af_dir="$(venv_dir airflow3)"
+  ml_dir="$(venv_dir mlflow)"
+  if runs_from mlflow "$ml_dir" && runs_from af3-api-server "$af_dir" && runs_from af3-scheduler "$af_dir" &&
+    runs_from af3-dag-processor "$af_dir" && runs_from af3-triggerer "$af_dir" &&
+    mlflow_ready && [ -z "$(af3_unhealthy "$af_dir")" ]; then
     log "already up and healthy: Airflow 3 http://127.0.0.1:$AIRFLOW_PORT, MLflow http://127.0.0.1:$MLFLOW_PORT"
     return 0
   fi
   ml_venv="$(ensure_venv mlflow)"
   af_venv="$(ensure_venv airflow3)"
+  # A lock changed since these were started: restart them on the new venv.
+  if alive mlflow && ! runs_from mlflow "$ml_venv"; then log "mlflow lock changed; restarting"; stop mlflow; fi
+  for p in $AF3_PROCS; do
+    if alive "af3-$p" && ! runs_from "af3-$p" "$af_venv"; then
+      log "airflow3 lock changed; restarting"
+      for p in $AF3_PROCS; do stop "af3-$p"; done
+      break
+    fi
+  done
   start_mlflow "$ml_venv"
   start_airflow3 "$af_venv"
   wait_ready "$af_venv"
