@@ -5,8 +5,7 @@ import { createAirflowClient } from '../clients/airflow/create-airflow-client.js
 import type { Clients } from '../clients/clients.js';
 import { createDockerClient } from '../clients/docker/docker-client.js';
 import { createMlflowClient } from '../clients/mlflow/create-mlflow-client.js';
-import { dockerCommands } from '../commands/docker/index.js';
-import { allCommands } from '../commands/index.js';
+import { commandSet } from '../commands/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createAirflowFailureWatcher } from '../scheduler/watchers/airflow-failures.js';
 import { createDockerHealthWatcher } from '../scheduler/watchers/docker-health.js';
@@ -55,7 +54,7 @@ export function createApp(deps: { config: Config; log: Logger }): App {
     docker: createDockerClient({ dockerHost: config.DOCKER_HOST, project: config.COMPOSE_PROJECT, log }),
   };
   const store = openStore(config);
-  const registry = createRegistry(allCommands(dockerCommands));
+  const registry = createRegistry(commandSet);
   const core = createCore({
     registry,
     clients,

@@ -9,6 +9,7 @@ import { runs } from './airflow/runs.js';
 import { trigger } from './airflow/trigger.js';
 import { audit } from './audit.js';
 import { cancel } from './cancel.js';
+import { dockerCommands } from './docker/index.js';
 import { help } from './help.js';
 import { best } from './mlflow/best.js';
 import { experiments } from './mlflow/experiments.js';
@@ -43,3 +44,6 @@ export const coreCommands: readonly CommandSpec[] = [
 export function allCommands(extra: readonly CommandSpec[] = []): readonly CommandSpec[] {
   return [...coreCommands, ...extra];
 }
+
+/** Everything the bot serves: what main.ts registers, the Discord golden file and docs/verbs.md. */
+export const commandSet: readonly CommandSpec[] = allCommands(dockerCommands);

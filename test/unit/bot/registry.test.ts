@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CommandSpec, defineCommand } from '../../../src/bot/command.js';
 import { createRegistry, RegistryError } from '../../../src/bot/registry.js';
-import { coreCommands } from '../../../src/commands/index.js';
+import { commandSet, coreCommands } from '../../../src/commands/index.js';
 
 const base: CommandSpec = defineCommand({
   name: 'thing',
@@ -88,7 +88,7 @@ describe('registry lookup and help', () => {
 
 describe('toDiscordCommand', () => {
   it('matches the golden file', async () => {
-    const json = JSON.stringify(createRegistry(coreCommands).toDiscordCommand(), null, 2);
+    const json = JSON.stringify(createRegistry(commandSet).toDiscordCommand(), null, 2);
     await expect(`${json}\n`).toMatchFileSnapshot('../../fixtures/discord-commands.json');
   });
 

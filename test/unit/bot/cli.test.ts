@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'mlops-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Port 1 refuses connections, so nothing here can reach a real service.
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['bin/mlops-bot.js', ...args], {
+    env: {
+      STATE_PATH: join(dir, 'state.db'),
+      AIRFLOW_URL: 'http://127.0.0.1:1',
+      MLFLOW_URL: 'http://127.0.0.1:1',
+      HTTP_TIMEOUT_MS: '2000',
+      MLOPS_BOT_FROM_SOURCE: '1',
+      ...env,
+    },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('mlops-bot one-shot', () => {
+  it('answers help with exit 0', () => {
+    const r = cli(['help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('trigger <dag> [key=value ...]');
+  });
+
+  it('exits 2 on an unknown verb and suggests the closest', () => {
+    const r = cli(['tirgger', 'train_model']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('Did you mean trigger?');
+  });
+
+  it('exits 2 on a missing argument, showing usage', () => {
+    const r = cli(['logs', 'train_model']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('Missing <run_id> <task>');
+  });
+
+  it('exits 1 when Airflow is down, naming it and its URL', () => {
+    const r = cli(['dags']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Airflow at http://127.0.0.1:1 is unreachable');
+  });
+
+  it('prints every configuration problem and exits 2', () => {
+    const r = cli(['help'], { AIRFLOW_URL: 'nope', HTTP_TIMEOUT_MS: 'soon' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/AIRFLOW_URL/);
+    expect(r.err).toMatch(/HTTP_TIMEOUT_MS/);
+  });
+
+  it('keeps quoted words intact from argv', () => {
+    const r = cli(['run', 'train_model', 'a b']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('run_id: not a valid run id');
+  });
+});
