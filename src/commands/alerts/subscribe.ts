@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { defineCommand } from '../../bot/command.js';
+import { formatLine } from '../../bot/command-line.js';
+import { userError } from '../../bot/errors.js';
+import { describeFilter, TOPICS } from './topics.js';
+
+const glob = z
+  .string()
+  .max(200)
+  .regex(/^[\w.*?\-[\]{},]+$/, 'use letters, digits, _ . - and the glob characters * ? [ ] { } ,');
+
+export const subscribe = defineCommand({
+  name: 'subscribe',
+  summary: 'Post alerts to this channel: failures, best runs, model registry events, containers',
+  permission: 'operate',
+  reply: 'channel',
+  args: ['topic', 'target', 'metric', 'order'],
+  options: z.object({
+    topic: z.enum(['failures', 'best', 'models', 'containers']).describe('What to watch'),
+    target: glob
+      .optional()
+      .describe('DAG glob (failures), experiment (best), model name (models) or service glob (containers)'),
+    metric: z.string().max(250).optional().describe('Metric to watch (best), e.g. accuracy'),
+    order: z.enum(['max', 'min']).optional().describe('Whether higher (max) or lower (min) is better (best)'),
+    tag: z.string().max(100).optional().describe('Only DAGs with this tag (failures)'),
+  }),
+  async handler({ options: o, actor, origin, store }) {
+    const topic = TOPICS[o.topic];
+    const filter: Record<string, string> = {};
+    if (o.topic === 'best') {
+      if (!o.target || !o.metric)
+        throw userError('OPTIONS_INVALID', 'Usage: `subscribe best <experiment> <metric> [max|min]`');
+      Object.assign(filter, { experiment: o.target, metric: o.metric, order: o.order ?? 'max' });
+    } else {
+      if (o.metric || o.order)
+        throw userError('OPTIONS_INVALID', '`metric` and `order` only apply to `subscribe best`.');
+      if (o.target) filter[{ failures: 'dag', models: 'model', containers: 'service' }[o.topic]] = o.target;
+      if (o.tag) {
+        if (o.topic !== 'failures') throw userError('OPTIONS_INVALID', '`--tag` only applies to `subscribe failures`.');
+        filter.tag = o.tag;
+      }
+    }
+    const existing = await store.subscriptions({ topic, dest: origin });
+    const same = existing.find((s) => JSON.stringify(s.filter) === JSON.stringify(filter));
+    if (same) {
+      return {
+        title: 'Already subscribed',
+        tone: 'info',
+        fields: [
+          { label: 'Watching', value: describeFilter(topic, filter), inline: true },
+          { label: 'Subscription', value: same.id, inline: true },
+        ],
+      };
+    }
+    const sub = await store.subscribe({
+      dest: { platform: origin.platform, channelId: origin.channelId },
+      topic,
+      filter,
+      createdBy: `${actor.platform}:${actor.userId}`,
+    });
+    return {
+      title: `Subscribed this channel to ${o.topic}`,
+      tone: 'success',
+      fields: [
+        { label: 'Watching', value: describeFilter(topic, filter), inline: true },
+        { label: 'Subscription', value: sub.id, inline: true },
+      ],
+      actions: [
+        { kind: 'command', label: 'Subscriptions', command: 'subscriptions' },
+        { kind: 'command', label: 'Unsubscribe', command: formatLine('unsubscribe', [sub.id]) },
+      ],
+    };
+  },
+});
