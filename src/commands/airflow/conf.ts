@@ -39,7 +39,8 @@ function typed(key: string, raw: string, p: DagParam | undefined): unknown {
   let v: unknown = raw;
   const types = p?.type ? p.type.split('|') : [];
   const is = (t: string) => types.includes(t);
-  if (raw === 'null' && is('null')) return null;
+  // The client keeps a nullable param's non-null type only; a null default says null is allowed.
+  if (raw === 'null' && (is('null') || p?.default === null)) return null;
   if (is('integer')) {
     if (!/^[-+]?\d+$/.test(raw)) throw bad('a whole number');
     v = Number(raw);
