@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mlops-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Port 1 refuses connections, so nothing here can reach a real service.
-function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string> = {}, input?: string) {
   const r = spawnSync(process.execPath, ['bin/mlops-bot.js', ...args], {
     env: {
       STATE_PATH: join(dir, 'state.db'),
@@ -20,6 +20,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
     },
     encoding: 'utf8',
     timeout: 30_000,
+    input,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -60,5 +61,17 @@ describe('mlops-bot one-shot', () => {
     const r = cli(['run', 'train_model', 'a b']);
     expect(r.code).toBe(2);
     expect(r.out).toContain('run_id: not a valid run id');
+  });
+});
+
+describe('mlops-bot shell', () => {
+  it('runs lines until exit, surviving errors, and refuses a confirm step without a terminal', () => {
+    const r = cli(['shell'], {}, 'help runs\ndags\nretry train_model r1 --bogus\nexit\nhelp\n');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('runs <dag> [--state <queued|running|success|failed>] [--limit <n>]');
+    expect(r.out).toContain('Airflow at http://127.0.0.1:1 is unreachable');
+    expect(r.out).toContain('Unknown option --bogus');
+    // Nothing after `exit` runs.
+    expect(r.out.match(/Commands/g)).toBeNull();
   });
 });
