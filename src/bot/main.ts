@@ -12,6 +12,9 @@ import { createDockerHealthWatcher } from '../scheduler/watchers/docker-health.j
 import { createMlflowBestWatcher, watchesFromSubscriptions } from '../scheduler/watchers/mlflow-best.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { createAirflowWebhook } from '../webhooks/airflow-webhook.js';
+import { createMlflowWebhook } from '../webhooks/mlflow-webhook.js';
+import { mountWebhooks } from '../webhooks/mount-webhooks.js';
 import { createSuggestions } from './autocomplete.js';
 import type { Config } from './config.js';
 import { type Core, createCore } from './core.js';
@@ -123,7 +126,14 @@ export async function serve(app: App): Promise<Server> {
   });
   const scheduler = createScheduler({
     watchers: [
-      createAirflowFailureWatcher({ airflow: clients.airflow }),
+      createAirflowFailureWatcher({
+        airflow: clients.airflow,
+        // The audit log knows who cleared a run from chat; the recovery card names them.
+        retriedBy: async (dag, run) =>
+          (await store.listAudit({ limit: 500 })).find(
+            (e) => e.verb === 'retry' && e.outcome === 'ok' && e.line.includes(dag) && e.line.includes(run),
+          )?.actor,
+      }),
       createMlflowBestWatcher({
         mlflow: clients.mlflow,
         watches: async () => watchesFromSubscriptions(await store.subscriptions({ topic: 'mlflow.best' })),
@@ -135,6 +145,22 @@ export async function serve(app: App): Promise<Server> {
     defaults: config.alertChannels.map(parseDestination).filter((d): d is Destination => d !== undefined),
     log: log.child({ component: 'scheduler' }),
     intervalSec: config.WATCH_INTERVAL,
+  });
+  const defaults = config.alertChannels.map(parseDestination).filter((d): d is Destination => d !== undefined);
+  mountWebhooks(server, {
+    airflow: createAirflowWebhook({
+      secret: config.AIRFLOW_WEBHOOK_SECRET,
+      kick: () => scheduler.runOnce('airflow-failures'),
+      log: log.child({ webhook: 'airflow' }),
+    }),
+    mlflow: createMlflowWebhook({
+      secret: config.MLFLOW_WEBHOOK_SECRET,
+      store,
+      defaults,
+      uiUrl: config.MLFLOW_UI_URL ?? config.MLFLOW_URL,
+      drain: () => scheduler.drain(),
+      log: log.child({ webhook: 'mlflow' }),
+    }),
   });
   await server.start();
   for (const a of adapters) await a.start(core);

@@ -7,6 +7,7 @@ import { retry } from './airflow/retry.js';
 import { run } from './airflow/run.js';
 import { runs } from './airflow/runs.js';
 import { trigger } from './airflow/trigger.js';
+import { alertCommands } from './alerts/index.js';
 import { audit } from './audit.js';
 import { cancel } from './cancel.js';
 import { dockerCommands } from './docker/index.js';
@@ -46,4 +47,4 @@ export function allCommands(extra: readonly CommandSpec[] = []): readonly Comman
 }
 
 /** Everything the bot serves: what main.ts registers, the Discord golden file and docs/verbs.md. */
-export const commandSet: readonly CommandSpec[] = allCommands(dockerCommands);
+export const commandSet: readonly CommandSpec[] = allCommands([...dockerCommands, ...alertCommands]);
