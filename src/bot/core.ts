@@ -6,6 +6,7 @@ import { BotError, isBotError, userError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Message } from './message.js';
 import type { Roles } from './permissions.js';
+import { redactJson, SECRETISH } from './redact.js';
 import type { Registry } from './registry.js';
 import type { Actor, BotCore, Invocation, Plan, ProgressSink } from './types.js';
 
@@ -38,7 +39,6 @@ export interface Core extends BotCore {
   stop(): Promise<void>;
 }
 
-const SECRETISH = /pass|secret|token|auth|credential|api[_-]?key/i;
 const MAX_AUDIT_VALUE = 200;
 
 /** The Confirm button of a preview carries the same line plus --yes; the console asks y/N instead. */
@@ -55,6 +55,14 @@ function principal(actor: Actor): string {
 
 function redact(key: string, value: unknown): unknown {
   if (SECRETISH.test(key)) return '[redacted]';
+  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+    // A JSON option such as trigger's conf may carry a password under any key.
+    try {
+      value = JSON.stringify(redactJson(JSON.parse(value)));
+    } catch {
+      // Not JSON after all: keep it as typed.
+    }
+  }
   const s = typeof value === 'string' ? value : JSON.stringify(value);
   return s && s.length > MAX_AUDIT_VALUE ? `${s.slice(0, MAX_AUDIT_VALUE)}…` : value;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Clock, defineCommand } from '../../bot/command.js';
 import { formatLine } from '../../bot/command-line.js';
 import type { Logger } from '../../bot/logger.js';
+import { redactJson } from '../../bot/redact.js';
 import type { ProgressSink } from '../../bot/types.js';
 import type { AirflowClient, DagRunState } from '../../clients/airflow/types.js';
 import { dagId, runId } from '../ids.js';
@@ -90,7 +91,9 @@ export const trigger = defineCommand({
       fields: [
         { label: 'Run', value: run.runId },
         { label: 'State', value: run.state, inline: true },
-        ...(Object.keys(conf).length ? [{ label: 'Conf', value: JSON.stringify(conf).slice(0, 1000) }] : []),
+        ...(Object.keys(conf).length
+          ? [{ label: 'Conf', value: JSON.stringify(redactJson(conf)).slice(0, 1000) }]
+          : []),
       ],
       footer: dag.isPaused ? 'The DAG is paused: the run stays queued until it is unpaused.' : undefined,
       actions: [

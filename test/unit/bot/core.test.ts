@@ -83,6 +83,15 @@ describe('core dispatch', () => {
     expect(store.entries[0]?.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('redacts secret-looking keys inside JSON options in the audit line', async () => {
+    const { core, store } = createTestCore();
+    await core
+      .plan(lineInvocation(`trigger train_model --conf '{"lr": 1, "db": {"password": "hunter2"}}'`, operator))
+      .run();
+    expect(store.entries[0]?.line).toBe(`trigger train_model conf='{"lr":1,"db":{"password":"[redacted]"}}'`);
+    expect(JSON.stringify(store.entries)).not.toContain('hunter2');
+  });
+
   it('does not audit read verbs', async () => {
     const { core, store } = createTestCore();
     await core.plan(lineInvocation('dags')).run();
