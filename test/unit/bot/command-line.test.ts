@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCommand } from '../../../src/bot/command.js';
-import { bind, decodeSlackText, formatLine, tokenize, usageLine, validate } from '../../../src/bot/command-line.js';
+import {
+  bind,
+  decodeSlackText,
+  formatLine,
+  splitVerb,
+  tokenize,
+  usageLine,
+  validate,
+} from '../../../src/bot/command-line.js';
 import type { BotError } from '../../../src/bot/errors.js';
+import { createRegistry } from '../../../src/bot/registry.js';
+import { commandSet } from '../../../src/commands/index.js';
 
 const spec = defineCommand({
   name: 'logs',
@@ -169,5 +179,34 @@ describe('formatLine round-trip', () => {
 
   it('adds --yes for confirm buttons', () => {
     expect(formatLine('retry', ['d', 'r'], {}, { yes: true })).toBe('retry d r --yes');
+  });
+});
+
+describe('the architecture examples round-trip through the real specs', () => {
+  const registry = createRegistry(commandSet);
+  it.each([
+    `trigger train_model conf='{"lr": 0.01}'`,
+    'trigger train_model epochs=3 note="two words" --run-id chatops__1',
+    'logs train_model manual__2026-11-26T09:00:00+00:00 train --lines 80',
+    'restart mlflow --yes',
+    'best churn accuracy --min --limit 3',
+    'promote churn 3 --alias champion',
+  ])('%s', (line) => {
+    const { verb, rest } = splitVerb(line);
+    const spec = registry.lookup(verb);
+    if (!spec) throw new Error(`no verb ${verb}`);
+    const first = bind(rest, spec);
+    const args = (spec.args ?? []).filter((a) => first.raw[a] !== undefined);
+    const options = Object.fromEntries(
+      Object.entries({ ...first.raw, ...first.extra }).filter(([k]) => !args.includes(k)),
+    );
+    const again = formatLine(
+      verb,
+      args.map((a) => first.raw[a]),
+      options,
+      { yes: first.yes },
+    );
+    const second = splitVerb(again);
+    expect(bind(second.rest, spec)).toEqual(first);
   });
 });
