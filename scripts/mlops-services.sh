@@ -261,6 +261,7 @@ start_airflow3() {
   for p in $AF3_PROCS; do alive "af3-$p" || need=1; done
   [ "$need" = 1 ] || return 0
   af3_env
+  export PATH="$venv/bin:$PATH"
   if ! alive af3-api-server; then port_free_or_ours "$AIRFLOW_PORT" "Airflow 3"; fi
   # Migrating and reserializing cost ~30 s on two cores; a DB already migrated by this venv needs neither,
   # because the dag-processor picks up DAG changes within seconds.
@@ -400,6 +401,8 @@ cmd_up_airflow2() {
   fi
   venv="$(ensure_venv airflow2)"
   af2_env
+  # SequentialExecutor runs each task as a bare `airflow tasks run` command.
+  export PATH="$venv/bin:$PATH"
   if ! alive af2-webserver; then port_free_or_ours "$AIRFLOW2_PORT" "Airflow 2"; fi
   if ! alive af2-webserver || ! alive af2-scheduler; then
     "$venv/bin/airflow" db migrate >>"$LOGS/af2-migrate.log" 2>&1 ||
