@@ -59,6 +59,7 @@ export class FakeSlack {
   private ts = 1_700_000_000;
   private rateLimited = 0;
   private retryAfterSec = 1;
+  private refusals: { method: string; error: string; channel?: string }[] = [];
   private waiters = new Set<() => void>();
   private pendingAcks = new Map<string, (ack: SocketAck) => void>();
 
@@ -77,6 +78,11 @@ export class FakeSlack {
   rateLimitNext(n: number, retryAfterSec = 1): void {
     this.rateLimited = n;
     this.retryAfterSec = retryAfterSec;
+  }
+
+  /** The next call of `method` (in `channel`, if given) answers `{ok:false,error}`, e.g. `not_in_channel`. */
+  refuseNext(method: string, error: string, channel?: string): void {
+    this.refusals.push({ method, error, channel });
   }
 
   async start(): Promise<void> {
@@ -192,7 +198,9 @@ export class FakeSlack {
       this.record({ method, body, auth, status: 429 });
       return json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(this.retryAfterSec) });
     }
-    const fail = limitError(body);
+    const refusal = this.refusals.findIndex((r) => r.method === method && (!r.channel || r.channel === body.channel));
+    const refused = refusal >= 0 ? this.refusals.splice(refusal, 1)[0]?.error : undefined;
+    const fail = refused ?? limitError(body);
     const ts = `${++this.ts}.000100`;
     const channel = String(body.channel ?? '');
     const reply: Record<string, Json> = {

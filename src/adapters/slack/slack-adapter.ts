@@ -83,6 +83,20 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     connected = false;
   });
 
+  // On a shared server the route exists from the start, answering 503 until Bolt is initialised (the server may
+  // start first), so Slack sees "try later" rather than 404.
+  function mount(server: HttpServer): void {
+    if (!('requestListener' in receiver)) throw new Error('HTTP mode needs an HTTPReceiver');
+    server.route('POST', '/slack/events', (req, res) => {
+      if (state !== 'started') {
+        res.writeHead(503).end();
+        return;
+      }
+      receiver.requestListener(req, res);
+    });
+  }
+  if (mode === 'http' && deps.server) mount(deps.server);
+
   function health(): ComponentHealth {
     const ok = state === 'started' && (mode === 'http' || connected);
     return mode === 'socket' ? { ok, mode, state, connected } : { ok, mode, state };
@@ -103,19 +117,11 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
         await app.start();
       } else {
         await app.init(); // auth.test: fails fast on a wrong token or SLACK_API_URL
-        const server = deps.server ?? createHttpServer({ port: config.port, host: config.host, log });
-        if (!('requestListener' in receiver)) throw new Error('HTTP mode needs an HTTPReceiver');
-        server.route('POST', '/slack/events', (req, res) => {
-          if (state !== 'started') {
-            res.writeHead(503).end();
-            return;
-          }
-          receiver.requestListener(req, res);
-        });
         if (!deps.server) {
-          ownServer = server;
-          server.registerHealth('adapters', 'slack', health);
-          url = (await server.start()).url;
+          ownServer = createHttpServer({ port: config.port, host: config.host, log });
+          mount(ownServer);
+          ownServer.registerHealth('adapters', 'slack', health);
+          url = (await ownServer.start()).url;
         }
       }
       state = 'started';

@@ -49,6 +49,17 @@ class FakeCore implements BotCore {
       };
     if (verb === 'retry')
       return { reply: 'channel', run: async () => ({ title: `Retried ${rest[0]}`, tone: 'success' }) };
+    if (verb === 'promote' && !rest.includes('--yes'))
+      return {
+        reply: 'ephemeral',
+        run: async () => ({
+          title: `Promote ${rest[0]}?`,
+          actions: [
+            { kind: 'command', label: 'Confirm', command: `promote ${rest[0]} --yes` },
+            { kind: 'command', label: 'Cancel', command: 'cancel promote' },
+          ],
+        }),
+      };
     if (verb === 'cancel') return { reply: 'ephemeral', run: async () => ({ text: 'Cancelled.' }) };
     return { reply: 'ephemeral', run: async () => ({ title: 'Echo', text: line }) satisfies Message };
   }
@@ -150,6 +161,52 @@ describe('the Slack adapter in HTTP mode', () => {
       'cancel retry',
     ]);
     expect(stand.calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
+  });
+
+  it('replaces an ephemeral preview through response_url when Cancel is clicked', async () => {
+    await driver.invoke('promote churn');
+    const preview = await driver.nextReply();
+    expect(preview).toMatchObject({ title: 'Promote churn?', ephemeral: true });
+
+    await driver.click('Cancel');
+
+    await driver.nextReply();
+    const answer = stand.calls.filter((c) => c.method === 'response').at(-1);
+    expect(answer?.body).toMatchObject({ replace_original: true, response_type: 'ephemeral', text: 'Cancelled.' });
+    expect(stand.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it('answers in the channel through response_url when the bot is not a member, and edits that reply', async () => {
+    stand.refuseNext('chat.postMessage', 'not_in_channel', 'C0OPS');
+
+    await driver.invoke('trigger chatops_smoke');
+
+    const first = await driver.nextReply();
+    await driver.nextReply();
+    await driver.nextReply();
+    expect(first).toMatchObject({ title: 'Triggered chatops_smoke', ephemeral: false });
+    const answers = stand.calls.filter((c) => c.method === 'response').map((c) => c.body);
+    expect(answers.map((b) => [b.response_type, b.replace_original])).toEqual([
+      ['in_channel', false],
+      ['in_channel', true],
+      ['in_channel', true],
+    ]);
+  });
+
+  it('answers 503 on /slack/events until the adapter has started', async () => {
+    const log = quietLog();
+    const early = createHttpServer({ port: 0, host: '127.0.0.1', log });
+    createSlackAdapter({
+      config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
+      log,
+      server: early,
+    });
+    const { url } = await early.start();
+
+    const res = await fetch(`${url}/slack/events`, { method: 'POST', body: 'x' });
+
+    expect(res.status).toBe(503);
+    await early.stop();
   });
 
   it.each([['forged'], ['missing'], ['stale']] as const)(
