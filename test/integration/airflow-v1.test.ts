@@ -100,6 +100,7 @@ describe('AirflowClient against a real Airflow 2.10 (/api/v1)', () => {
     expect(failed?.state).toBe('failed');
     const log = await client.taskLog({ dagId: 'chatops_flaky', runId, taskId: 'flaky', lines: 60 });
     expect(log.lines.join('\n')).toContain('simulated failure');
+    expect(log.lines.join('\n')).not.toMatch(/::(end)?group::/);
 
     await setAirflow2Variable(FLAKY_SWITCH, 'false');
     const preview = await client.clearFailed({ dagId: 'chatops_flaky', runId, dryRun: true });

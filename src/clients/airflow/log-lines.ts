@@ -1,6 +1,7 @@
 import type { LogItem } from './schemas.js';
 
-const GROUP_MARKER = /^\s*(::group::|::endgroup::)/;
+// Airflow 2 writes markers after the log prefix (`[ts] {file} INFO - ::group::...`), Airflow 3 as the whole event.
+const GROUP_MARKER = /(^|\s)::(end)?group::/;
 
 /** Airflow 3 puts a raised exception in `error_detail` rather than in the event text; render it like a traceback. */
 function errorDetailLines(detail: unknown): string[] {
