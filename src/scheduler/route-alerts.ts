@@ -3,7 +3,7 @@ import type { Destination } from '../bot/types.js';
 import type { Mute, NewOutboxItem, Store, Subscription, Topic } from '../store/store.js';
 import type { Alert } from './watcher.js';
 
-export type RouteStore = Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs'>;
+export type RouteStore = Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs' | 'noteHeld'>;
 
 export interface RouteDeps {
   store: RouteStore;
@@ -21,9 +21,11 @@ function matches(sub: Subscription, alert: Alert): boolean {
   });
 }
 
-function muted(mutes: Mute[], dest: Destination, subject: string): boolean {
-  return mutes.some((m) => sameDest(m.dest, dest) && picomatch.isMatch(subject, m.pattern, { nocase: true }));
+function mutedBy(mutes: Mute[], dest: Destination, subject: string): Mute | undefined {
+  return mutes.find((m) => sameDest(m.dest, dest) && picomatch.isMatch(subject, m.pattern, { nocase: true }));
 }
+
+const muted = (mutes: Mute[], dest: Destination, subject: string) => mutedBy(mutes, dest, subject) !== undefined;
 
 /**
  * Turns alerts into outbox items. New posts go to subscribed, unmuted destinations; edits and thread replies go to
@@ -43,7 +45,11 @@ export async function routeAlerts(deps: RouteDeps, topic: Topic, alerts: Alert[]
     }
     if (alert.kind === 'open' || alert.kind === 'notice') {
       for (const dest of targets) {
-        if (muted(mutes, dest, alert.subject)) continue;
+        const mute = mutedBy(mutes, dest, alert.subject);
+        if (mute) {
+          await deps.store.noteHeld(mute.dest, mute.pattern, alert.message.title ?? alert.key);
+          continue;
+        }
         items.push({ key: `${alert.key}#post`, dest, kind: 'post', message: alert.message, alertKey: alert.key });
       }
       continue;

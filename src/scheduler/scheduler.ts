@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../bot/logger.js';
 import type { ChatAdapter, Destination, Platform } from '../bot/types.js';
 import type { Store } from '../store/store.js';
+import { muteSummary } from './cards/mute-summary.js';
 import { drainOutbox } from './outbox-drainer.js';
 import { routeAlerts } from './route-alerts.js';
 import type { Watcher } from './watcher.js';
@@ -14,7 +15,15 @@ export interface SchedulerDeps {
   watchers: readonly Watcher[];
   store: Pick<
     Store,
-    'getCursor' | 'commitTick' | 'subscriptions' | 'mutes' | 'postedRefs' | 'pendingOutbox' | 'settleOutbox'
+    | 'getCursor'
+    | 'commitTick'
+    | 'subscriptions'
+    | 'mutes'
+    | 'postedRefs'
+    | 'pendingOutbox'
+    | 'settleOutbox'
+    | 'noteHeld'
+    | 'closeEndedMutes'
   >;
   adapters: ReadonlyMap<Platform, Pick<ChatAdapter, 'post' | 'update'>>;
   defaults: readonly Destination[];
@@ -56,11 +65,24 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const health = new Map<string, WatcherHealth>(deps.watchers.map((w) => [w.id, { id: w.id, consecutiveFailures: 0 }]));
   let draining: Promise<void> | undefined;
 
+  async function closeMutes(): Promise<void> {
+    const now = clock.now();
+    await deps.store.closeEndedMutes(now, (ended) =>
+      ended.map((m) => ({
+        key: `mute-summary:${m.pattern}:${m.until.getTime()}`,
+        dest: m.dest,
+        kind: 'post' as const,
+        message: muteSummary(m),
+      })),
+    );
+  }
+
   async function drain(): Promise<void> {
     // One drain at a time: two concurrent drains could pick the same pending item and post it twice.
     if (draining) return draining;
     draining = (async () => {
       try {
+        await closeMutes().catch((err) => deps.log.warn({ err: (err as Error).message }, 'closing ended mutes failed'));
         await drainOutbox({ store: deps.store, adapters: deps.adapters, log: deps.log, now: () => clock.now() });
       } finally {
         draining = undefined;

@@ -36,6 +36,11 @@ export interface Mute {
   createdBy: string;
 }
 
+export interface EndedMute extends Mute {
+  held: number;
+  titles: string[];
+}
+
 export interface NewOutboxItem {
   /** Idempotency key: one delivery per (key, destination). */
   key: string;
@@ -74,6 +79,14 @@ export interface Store {
   setMute(m: Mute): Promise<void>;
   clearMute(dest: Destination, pattern: string): Promise<boolean>;
   mutes(now: Date): Promise<Mute[]>;
+
+  /** Counts an alert a mute held back (the summary lists up to 10 titles). */
+  noteHeld(dest: Destination, pattern: string, title: string): Promise<void>;
+  /**
+   * Removes mutes that ended by `now` and, in the same transaction, enqueues what `summarise` makes of those that
+   * held something back, so a summary is neither lost nor sent twice.
+   */
+  closeEndedMutes(now: Date, summarise: (ended: EndedMute[]) => NewOutboxItem[]): Promise<number>;
 
   getCursor(watcherId: string): Promise<string | undefined>;
   /** Saves the cursor and enqueues the posts in one transaction, so a crash can neither lose nor double them. */

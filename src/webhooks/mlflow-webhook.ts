@@ -23,7 +23,7 @@ const payload = z.object({
 
 export interface MlflowWebhookDeps {
   secret: string | undefined;
-  store: Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs' | 'commitTick'>;
+  store: Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs' | 'commitTick' | 'noteHeld'>;
   defaults: readonly Destination[];
   uiUrl: string;
   drain: () => Promise<void>;

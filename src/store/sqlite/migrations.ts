@@ -94,6 +94,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (alert_key, platform, channel_id)
   );
   `,
+  // 2: what a mute held back, so its end can be summarised.
+  `
+  ALTER TABLE mutes ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE mutes ADD COLUMN held_titles TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

@@ -5,7 +5,17 @@ import Database from 'better-sqlite3';
 import { BotError } from '../../bot/errors.js';
 import type { Message } from '../../bot/message.js';
 import type { Destination, Platform, PostedRef } from '../../bot/types.js';
-import type { AlertState, AuditEntry, Mute, NewOutboxItem, OutboxItem, Store, Subscription, Topic } from '../store.js';
+import type {
+  AlertState,
+  AuditEntry,
+  EndedMute,
+  Mute,
+  NewOutboxItem,
+  OutboxItem,
+  Store,
+  Subscription,
+  Topic,
+} from '../store.js';
 import { migrate } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -140,7 +150,18 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
        DO UPDATE SET until = excluded.until, created_by = excluded.created_by`,
     ),
     deleteMute: db.prepare('DELETE FROM mutes WHERE platform = ? AND channel_id = ? AND thread_id = ? AND pattern = ?'),
-    purgeMutes: db.prepare('DELETE FROM mutes WHERE until <= ?'),
+    // Ended mutes that held something back stay until closeEndedMutes has summarised them.
+    purgeMutes: db.prepare('DELETE FROM mutes WHERE until <= ? AND held = 0'),
+    holdOne: db.prepare(
+      `UPDATE mutes SET held = held + 1,
+         held_titles = CASE WHEN json_array_length(held_titles) < 10 THEN json_insert(held_titles, '$[#]', ?) ELSE held_titles END
+       WHERE platform = ? AND channel_id = ? AND thread_id = ? AND pattern = ?`,
+    ),
+    endedMutes: db.prepare('SELECT * FROM mutes WHERE until <= ? ORDER BY until, pattern'),
+    deleteEnded: db.prepare('DELETE FROM mutes WHERE until <= ?'),
+    expireMute: db.prepare(
+      'UPDATE mutes SET until = ? WHERE platform = ? AND channel_id = ? AND thread_id = ? AND pattern = ? AND until > ?',
+    ),
     listMutes: db.prepare('SELECT * FROM mutes WHERE until > ? ORDER BY until, pattern'),
     getCursor: db.prepare('SELECT cursor FROM cursors WHERE watcher_id = ?'),
     putCursor: db.prepare(
@@ -184,8 +205,26 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     ),
   };
 
-  const commitTick = db.transaction((watcherId: string, cursor: string, items: NewOutboxItem[], at: number) => {
-    st.putCursor.run(watcherId, cursor, at);
+  const closeEnded = db.transaction((at: number, summarise: (ended: EndedMute[]) => NewOutboxItem[]) => {
+    const rows = st.endedMutes.all(at) as (MuteRow & { held: number; held_titles: string })[];
+    const ended = rows
+      .filter((r) => r.held > 0)
+      .map(
+        (r): EndedMute => ({
+          dest: destOf(r),
+          pattern: r.pattern,
+          until: new Date(r.until),
+          createdBy: r.created_by,
+          held: r.held,
+          titles: JSON.parse(r.held_titles) as string[],
+        }),
+      );
+    if (ended.length) enqueueAll(summarise(ended), at);
+    st.deleteEnded.run(at);
+    return ended.length;
+  });
+
+  const enqueueAll = (items: NewOutboxItem[], at: number) => {
     for (const item of items) {
       st.enqueue.run({
         key: item.key,
@@ -199,6 +238,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
         at,
       });
     }
+  };
+
+  const commitTick = db.transaction((watcherId: string, cursor: string, items: NewOutboxItem[], at: number) => {
+    st.putCursor.run(watcherId, cursor, at);
+    enqueueAll(items, at);
   });
 
   const settleSent = db.transaction((id: number, ref: PostedRef, at: number) => {
@@ -307,7 +351,20 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     },
 
     async clearMute(dest, pattern) {
-      return st.deleteMute.run(dest.platform, dest.channelId, dest.threadId ?? '', pattern).changes > 0;
+      // Ending it now (rather than deleting) lets the next tick post the summary of what it held back.
+      const at = now().getTime();
+      const changed =
+        st.expireMute.run(at, dest.platform, dest.channelId, dest.threadId ?? '', pattern, at).changes > 0;
+      st.purgeMutes.run(at);
+      return changed;
+    },
+
+    async noteHeld(dest, pattern, title) {
+      st.holdOne.run(title.slice(0, 200), dest.platform, dest.channelId, dest.threadId ?? '', pattern);
+    },
+
+    async closeEndedMutes(at, summarise) {
+      return closeEnded(at.getTime(), summarise);
     },
 
     async mutes(at) {
