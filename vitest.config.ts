@@ -10,6 +10,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // Integration and e2e drive the same Airflow DAGs: never at the same time.
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
@@ -20,6 +22,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
