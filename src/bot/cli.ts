@@ -50,15 +50,27 @@ function invocation(line: string): Invocation {
   };
 }
 
-function ask(rl: Interface, question: string): Promise<boolean> {
-  return new Promise((resolve) => rl.question(question, (a) => resolve(/^y(es)?$/i.test(a.trim()))));
+/** Asks y/N on the terminal; the one-shot mode opens readline only for the question so Ctrl-C still interrupts. */
+type Confirm = (question: string) => Promise<boolean>;
+
+function askWith(rl: Interface): Confirm {
+  return (question) => new Promise((resolve) => rl.question(question, (a) => resolve(/^y(es)?$/i.test(a.trim()))));
 }
 
+const askOnce: Confirm = async (question) => {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await askWith(rl)(question);
+  } finally {
+    rl.close();
+  }
+};
+
 /** Runs one line; a confirm preview asks y/N on a terminal and refuses without one. */
-async function runLine(app: App, line: string, rl: Interface | undefined): Promise<number> {
+async function runLine(app: App, line: string, confirm: Confirm | undefined, onEdit?: () => void): Promise<number> {
   const progress = async (m: Message) => {
     process.stdout.write(`\n${toPlainText(m)}\n`);
-    rl?.prompt(true);
+    onEdit?.();
   };
   const plan = app.core.plan(invocation(line));
   const message = await plan.run(progress);
@@ -66,11 +78,11 @@ async function runLine(app: App, line: string, rl: Interface | undefined): Promi
   const outcome = plan.outcome();
   const confirmLine = outcome === 'preview' ? confirmLineOf(message) : undefined;
   if (!confirmLine) return exitCodeOf(outcome);
-  if (!rl) {
+  if (!confirm) {
     process.stderr.write('This command needs confirmation: run it again with --yes.\n');
     return EXIT.usage;
   }
-  if (!(await ask(rl, 'Proceed? [y/N] '))) {
+  if (!(await confirm('Proceed? [y/N] '))) {
     process.stdout.write('Cancelled. Nothing changed.\n');
     return EXIT.failed;
   }
@@ -80,15 +92,10 @@ async function runLine(app: App, line: string, rl: Interface | undefined): Promi
 }
 
 async function oneShot(app: App, argv: readonly string[]): Promise<number> {
-  const rl = process.stdin.isTTY ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
-  try {
-    const code = await runLine(app, argvToLine(argv), rl);
-    // trigger keeps printing the run's progress until it ends; Ctrl-C stops waiting.
-    await app.core.idle();
-    return code;
-  } finally {
-    rl?.close();
-  }
+  const code = await runLine(app, argvToLine(argv), process.stdin.isTTY ? askOnce : undefined);
+  // trigger keeps printing the run's progress until it ends; Ctrl-C stops waiting.
+  await app.core.idle();
+  return code;
 }
 
 async function shell(app: App): Promise<number> {
@@ -99,12 +106,14 @@ async function shell(app: App): Promise<number> {
     historySize: 1000,
     terminal: process.stdin.isTTY,
   });
+  // In a terminal readline reads Ctrl-C itself: leave the shell as `exit` would.
+  rl.on('SIGINT', () => rl.close());
   process.stdout.write(`mlops-bot shell as ${consoleActor().userId}; \`help\` lists commands, \`exit\` leaves.\n`);
   rl.prompt();
   for await (const raw of rl) {
     const line = raw.trim();
     if (line === 'exit' || line === 'quit') break;
-    if (line !== '') await runLine(app, line, rl.terminal ? rl : undefined);
+    if (line !== '') await runLine(app, line, rl.terminal ? askWith(rl) : undefined, () => rl.prompt(true));
     rl.prompt();
   }
   rl.close();
