@@ -1,7 +1,17 @@
+import axios, { type AxiosAdapter } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotError } from '../../src/bot/errors.js';
+import { createAirflowClient } from '../../src/clients/airflow/create-airflow-client.js';
 import type { AirflowClient, DagRun } from '../../src/clients/airflow/types.js';
-import { airflow3Client, setVariable, uniqueRunId, waitFor } from '../support/airflow-admin.js';
+import {
+  AIRFLOW_PASS,
+  AIRFLOW_USER,
+  airflow3Client,
+  setVariable,
+  uniqueRunId,
+  waitFor,
+} from '../support/airflow-admin.js';
+import { AIRFLOW_URL } from '../support/services.js';
 
 const FLAKY_SWITCH = 'chatops_flaky_fail';
 const FINISHED = new Set(['success', 'failed']);
@@ -44,6 +54,31 @@ describe('AirflowClient against a real Airflow 3', () => {
     const beat = byName.get('scheduler')?.latestHeartbeat;
     expect(beat).toBeInstanceOf(Date);
     expect(Date.now() - (beat?.getTime() ?? 0)).toBeLessThan(120_000);
+  });
+
+  it('renews a token the server rejects and retries the call once', async () => {
+    // A real adapter that spoils the first API request's token, as an expired JWT would be.
+    const http = axios.getAdapter('http');
+    let spoiled = 0;
+    const sent: string[] = [];
+    const adapter: AxiosAdapter = (config) => {
+      if (config.url?.startsWith('/dags')) {
+        if (spoiled++ === 0) config.headers.set('Authorization', 'Bearer expired.jwt.token');
+        sent.push(String(config.headers.get('Authorization')).slice(0, 12));
+      }
+      if (config.url === '/auth/token') sent.push('login');
+      return http(config);
+    };
+    const c = createAirflowClient({
+      baseUrl: AIRFLOW_URL,
+      username: AIRFLOW_USER,
+      password: AIRFLOW_PASS,
+      apiVersion: 'v2',
+      adapter,
+    });
+    const page = await c.listDags({ pattern: 'chatops_smoke' });
+    expect(page.items.map((d) => d.dagId)).toEqual(['chatops_smoke']);
+    expect(sent).toEqual(['login', 'Bearer expir', 'login', 'Bearer eyJhb']);
   });
 
   it('lists the chatops DAGs by pattern and tag', async () => {
