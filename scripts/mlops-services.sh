@@ -101,7 +101,7 @@ spawn() {
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$(pidfile "$name")"
   echo "$1" >"$PIDS/$name.cmd"
-  log "started $name (pid $!, log .mlops/logs/$name.log)"
+  log "started $name (pid $!, log $LOGS/$name.log)"
 }
 
 # Stops the process groups of the named pid files together: TERM, up to 15 s grace, then KILL.
@@ -145,7 +145,7 @@ check_alive() {
   local name
   for name in "$@"; do
     if ! alive "$name"; then
-      log "$name died; last lines of .mlops/logs/$name.log:"
+      log "$name died; last lines of $LOGS/$name.log:"
       tail -n 30 "$LOGS/$name.log" >&2 || true
       die "$name exited during start-up"
     fi
@@ -276,7 +276,7 @@ start_airflow3() {
     start=$(now)
     # Writes every DAG to the DB at once instead of waiting for the dag-processor's first pass.
     "$venv/bin/airflow" dags reserialize >>"$LOGS/af3-migrate.log" 2>&1 ||
-      log "warning: airflow dags reserialize failed (see .mlops/logs/af3-migrate.log); the dag-processor will retry"
+      log "warning: airflow dags reserialize failed (see $LOGS/af3-migrate.log); the dag-processor will retry"
     log "airflow dags reserialize: $(($(now) - start))s"
     echo "$venv" >"$stamp"
   fi
@@ -303,7 +303,7 @@ wait_ready() {
       bad="airflow:dag ml_pipeline_end_to_end not served yet"
     fi
     [ "$bad" = "$last" ] || { log "waiting for: $bad"; last="$bad"; }
-    [ "$(now)" -lt "$deadline" ] || die "not ready after ${UP_TIMEOUT}s: $bad (logs in .mlops/logs/)"
+    [ "$(now)" -lt "$deadline" ] || die "not ready after ${UP_TIMEOUT}s: $bad (logs in $LOGS/)"
     sleep 2
   done
 }
@@ -356,16 +356,20 @@ status_line() {
   printf '%-20s pid=%-8s %-8s %s\n' "$name" "$pid" "$state" "$answers"
 }
 
+# Exit status 0 only when Airflow 3 and MLflow are all alive (Airflow 2 is reported but optional).
 cmd_status() {
-  local p
+  local p rc=0
   for p in $AF3_PROCS; do
     if [ "$p" = api-server ]; then status_line "af3-$p" "$AIRFLOW_PORT"; else status_line "af3-$p"; fi
+    alive "af3-$p" || rc=1
   done
   status_line mlflow "$MLFLOW_PORT"
+  alive mlflow || rc=1
   if [ -f "$(pidfile af2-webserver)" ] || [ -f "$(pidfile af2-scheduler)" ]; then
     status_line af2-webserver "$AIRFLOW2_PORT"
     status_line af2-scheduler
   fi
+  return "$rc"
 }
 
 af2_env() {
@@ -417,7 +421,7 @@ cmd_up_airflow2() {
   until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -u admin:admin \
     "http://127.0.0.1:$AIRFLOW2_PORT/api/v1/dags/chatops_smoke")" = 200 ]; do
     check_alive af2-webserver af2-scheduler
-    [ "$(now)" -lt "$deadline" ] || die "Airflow 2 not ready after ${UP_TIMEOUT}s (logs in .mlops/logs/af2-*.log)"
+    [ "$(now)" -lt "$deadline" ] || die "Airflow 2 not ready after ${UP_TIMEOUT}s (logs in $LOGS/af2-*.log)"
     sleep 2
   done
   log "Airflow 2 ready in $(($(now) - t0))s: http://127.0.0.1:$AIRFLOW2_PORT (Basic admin/admin)"

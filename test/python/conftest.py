@@ -20,3 +20,9 @@ os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 # The DAG folder is on sys.path inside Airflow; tests import its helper package the same way.
 if str(DAGS) not in sys.path:
     sys.path.insert(0, str(DAGS))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import shutil
+
+    shutil.rmtree(_home, ignore_errors=True)
