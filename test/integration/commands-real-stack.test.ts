@@ -10,7 +10,7 @@ import { createMlflowClient } from '../../src/clients/mlflow/create-mlflow-clien
 import { commandSet } from '../../src/commands/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
-import { airflow3Client, uniqueRunId } from '../support/airflow-admin.js';
+import { airflow3Client, uniqueRunId, waitFor } from '../support/airflow-admin.js';
 import { MlflowSeed, uniqueName } from '../support/mlflow-seed.js';
 import { AIRFLOW_URL, MLFLOW_URL } from '../support/services.js';
 
@@ -123,6 +123,38 @@ describe('Airflow verbs on the real Airflow 3', () => {
   it('retry on a successful run says there is nothing to clear', async () => {
     const m = await run(`retry chatops_smoke ${runId}`);
     expect(m.text).toBe(`Run \`${runId}\` of \`chatops_smoke\` has no failed tasks; nothing to clear.`);
+  });
+
+  it('retry previews the failed task of a chatops_flaky run, clears it on --yes, and Airflow runs try 2', async () => {
+    const flakyId = uniqueRunId('cmd_flaky');
+    const edits: string[] = [];
+    // fail=true is typed as a boolean from the DAG's declared Param, and makes every try fail.
+    const m = await run(`trigger chatops_flaky fail=true --run-id ${flakyId}`, undefined, async (e) => {
+      edits.push(e.title ?? '');
+    });
+    expect(m.fields).toContainEqual({ label: 'Conf', value: '{"fail":true}' });
+    await core.idle();
+    expect(edits.at(-1)).toBe('chatops_flaky: failed');
+
+    const preview = await run(`retry chatops_flaky ${flakyId}`);
+    expect(preview.title).toBe('Clear 1 task of chatops_flaky?');
+    expect(preview.text).toBe('`flaky` failed');
+    const done = await run(confirmLineOf(preview) ?? '');
+    expect(done.title).toBe('Cleared 1 task of chatops_flaky');
+
+    await waitFor(
+      'try 2 of flaky to end',
+      () => airflow.listTaskInstances('chatops_flaky', flakyId),
+      (tis) => tis.some((t) => t.taskId === 'flaky' && t.tryNumber === 2 && t.state === 'failed'),
+    );
+    await waitFor(
+      'the run to fail again',
+      () => airflow.getDagRun('chatops_flaky', flakyId),
+      (r) => r.state === 'failed',
+    );
+    const after = await run(`run chatops_flaky ${flakyId}`);
+    expect(after.text).toMatch(/✗ `flaky` failed, .*try 2/);
+    expect(after.actions?.[0]).toMatchObject({ label: 'Retry', command: `retry chatops_flaky ${flakyId}` });
   });
 
   it('trigger types conf pairs against the declared params before anything runs', async () => {
