@@ -91,7 +91,20 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     return draining;
   }
 
-  async function runOnce(id: string): Promise<void> {
+  const queues = new Map<string, Promise<void>>();
+
+  /** Ticks of one watcher never overlap: a webhook kick during a cron tick waits for it, then runs. */
+  function runOnce(id: string): Promise<void> {
+    const next = (queues.get(id) ?? Promise.resolve()).then(() => tick(id));
+    const settled = next.catch(() => undefined);
+    queues.set(id, settled);
+    void settled.then(() => {
+      if (queues.get(id) === settled) queues.delete(id);
+    });
+    return next;
+  }
+
+  async function tick(id: string): Promise<void> {
     const w = deps.watchers.find((x) => x.id === id);
     if (!w) throw new Error(`no watcher ${id}`);
     const h = health.get(id) ?? { id, consecutiveFailures: 0 };

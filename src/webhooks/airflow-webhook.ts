@@ -19,7 +19,11 @@ export interface AirflowWebhookDeps {
   /** Runs the failure watcher now; its cursor dedupes the push and the poll into one card. */
   kick: () => Promise<void>;
   log: Logger;
+  /** When to look again after a push (ms): a task's callback fires before the scheduler marks its run failed. */
+  followUpsMs?: readonly number[];
 }
+
+const FOLLOW_UPS_MS = [0, 1_500, 4_000, 8_000, 15_000, 30_000];
 
 export function createAirflowWebhook(deps: AirflowWebhookDeps) {
   return async function handle(
@@ -36,7 +40,11 @@ export function createAirflowWebhook(deps: AirflowWebhookDeps) {
     }
     deps.log.info({ event: parsed.event, dag: parsed.dag_id, run: parsed.run_id }, 'airflow webhook');
     // Answer at once; Airflow's callback should not wait for the log fetch and the chat posts.
-    deps.kick().catch((err) => deps.log.warn({ err: (err as Error).message }, 'airflow webhook tick failed'));
+    for (const ms of deps.followUpsMs ?? FOLLOW_UPS_MS) {
+      setTimeout(() => {
+        deps.kick().catch((err) => deps.log.warn({ err: (err as Error).message }, 'airflow webhook tick failed'));
+      }, ms).unref();
+    }
     return { status: 202, body: { accepted: true } };
   };
 }
