@@ -5,7 +5,7 @@ import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
 import type { Actor, BotCore, Destination, Invocation, PostedRef } from '../../bot/types.js';
 import type { Store } from '../../store/store.js';
-import { createFollowUpQueue } from './follow-up-queue.js';
+import type { FollowUpQueue } from './follow-up-queue.js';
 import type { SlackPoster } from './slack-poster.js';
 import type { SlackRender } from './slack-render.js';
 import { createSlackReply } from './slack-reply.js';
@@ -20,8 +20,7 @@ export interface SlackHandlerDeps {
   log: Logger;
   actionRefs?: Pick<Store, 'loadActionRef'>;
   command?: string;
-  /** Commands run at the same time; more wait their turn (their acks are not held up). */
-  concurrency?: number;
+  followUps: FollowUpQueue;
 }
 
 interface Origin {
@@ -67,10 +66,10 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
     await reply.send(message);
   }
 
-  const followUp = createFollowUpQueue(deps.concurrency ?? 16);
+  const followUp = deps.followUps;
   // One catch per flow: by now the ack is sent, so a failure can only be logged.
   const guarded = (what: string, origin: () => Promise<Origin | undefined>) => {
-    followUp(() =>
+    followUp.push(() =>
       origin()
         .then((o) => (o ? dispatch(o) : undefined))
         .catch((err: unknown) => deps.log.error({ err, what }, 'slack handler failed')),

@@ -5,6 +5,7 @@ import type { BotCore, ChatAdapter } from '../../bot/types.js';
 import { toBlockKit } from '../../render/block-kit.js';
 import type { Store } from '../../store/store.js';
 import { type ComponentHealth, createHttpServer, type HttpServer } from '../http-server.js';
+import { createFollowUpQueue } from './follow-up-queue.js';
 import { registerSlackHandlers } from './register-slack-handlers.js';
 import { createSlackLogger } from './slack-logger.js';
 import { createSlackPoster } from './slack-poster.js';
@@ -32,6 +33,8 @@ export interface SlackAdapterDeps {
   /** Socket Mode ping timeout (ms); tests shorten it so a reconnect takes well under a second. */
   clientPingTimeout?: number;
   maxRateLimitRetries?: number;
+  /** Commands whose work runs at the same time; more wait their turn (their acks are never held up). */
+  concurrency?: number;
 }
 
 export interface SlackAdapter extends ChatAdapter {
@@ -70,7 +73,8 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
   let ownServer: HttpServer | undefined;
   let url: string | undefined;
 
-  registerSlackHandlers({ app, core: () => core, poster, render, log, actionRefs: deps.actionRefs });
+  const followUps = createFollowUpQueue({ concurrency: deps.concurrency ?? 16 });
+  registerSlackHandlers({ app, core: () => core, poster, render, log, actionRefs: deps.actionRefs, followUps });
   app.error(async (err) => {
     log.error({ err }, 'slack listener failed');
   });
@@ -92,6 +96,8 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
         res.writeHead(503).end();
         return;
       }
+      followUps.ackStarted();
+      res.once('close', () => followUps.ackFinished());
       receiver.requestListener(req, res);
     });
   }
