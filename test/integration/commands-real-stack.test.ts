@@ -157,6 +157,19 @@ describe('Airflow verbs on the real Airflow 3', () => {
     expect(after.actions?.[0]).toMatchObject({ label: 'Retry', command: `retry chatops_flaky ${flakyId}` });
   });
 
+  it('pause and unpause flip the DAG and offer the opposite', async () => {
+    try {
+      const paused = await run('pause chatops_smoke');
+      expect(paused.title).toBe('Paused chatops_smoke');
+      expect((await airflow.getDag('chatops_smoke')).isPaused).toBe(true);
+      expect(paused.actions?.[0]).toMatchObject({ command: 'unpause chatops_smoke' });
+    } finally {
+      const unpaused = await run('unpause chatops_smoke');
+      expect(unpaused.title).toBe('Unpaused chatops_smoke');
+    }
+    expect((await airflow.getDag('chatops_smoke')).isPaused).toBe(false);
+  });
+
   it('trigger types conf pairs against the declared params before anything runs', async () => {
     const m = await run('trigger ml_pipeline_end_to_end n_estimators=lots');
     expect(m.text).toBe('Param `n_estimators` expects a whole number, not `lots`.');

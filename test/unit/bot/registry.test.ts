@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type CommandSpec, defineCommand } from '../../../src/bot/command.js';
@@ -83,6 +84,13 @@ describe('registry lookup and help', () => {
     const m = registry.help(() => true, 'logs');
     expect(m.text).toContain('`logs <dag> <run_id> <task> [--try <n>] [--lines <n>]`');
     expect(m.fields?.map((f) => f.label)).toEqual(['dag', 'run_id', 'task', 'try', 'lines']);
+  });
+});
+
+describe('docs/verbs.md', () => {
+  it('is up to date with the declarations (regenerate with node scripts/verbs-table.mjs)', () => {
+    const doc = readFileSync(new URL('../../../docs/verbs.md', import.meta.url), 'utf8');
+    expect(doc).toContain(createRegistry(commandSet).verbsTable());
   });
 });
 
