@@ -36,8 +36,8 @@ export function unescapeMarkdown(s: string): string {
 export function discordSeen(msg: FakeMessage, tones: Record<number, SeenTone> = TONES): SeenMessage {
   const embed = (msg.embeds[0] ?? {}) as Json;
   const fields = ((embed.fields as Json[] | undefined) ?? []).map((f) => ({
-    label: String(f.name),
-    value: String(f.value),
+    label: unescapeMarkdown(String(f.name)),
+    value: unescapeMarkdown(String(f.value)),
   }));
   const buttons = (msg.components as Json[]).flatMap((row) =>
     ((row.components as Json[] | undefined) ?? []).map((b) => String(b.label ?? '')),
