@@ -11,6 +11,7 @@ import { checkConfSize, confFromPairs, parseConfJson } from './conf.js';
 import { runMessage } from './run.js';
 
 export const PROGRESS_INTERVAL_MS = 3_000;
+const SLOW_AFTER_MS = 120_000;
 const TERMINAL: readonly DagRunState[] = ['success', 'failed'];
 
 export interface FollowRunDeps {
@@ -28,8 +29,12 @@ export interface FollowRunDeps {
 /** Polls the run and edits the reply on each state change until it ends or the signal aborts. */
 export async function followRun(d: FollowRunDeps): Promise<void> {
   let last: DagRunState = d.initial;
+  const base = d.intervalMs ?? PROGRESS_INTERVAL_MS;
+  const started = d.clock.now().getTime();
   while (!d.signal.aborted) {
-    await d.clock.sleep(d.intervalMs ?? PROGRESS_INTERVAL_MS, d.signal);
+    // Long runs (or a run queued behind a paused DAG) are polled five times less often after two minutes.
+    const slow = d.clock.now().getTime() - started > SLOW_AFTER_MS;
+    await d.clock.sleep(slow ? base * 5 : base, d.signal);
     let run: Awaited<ReturnType<typeof d.airflow.getDagRun>>;
     try {
       run = await d.airflow.getDagRun(d.dagId, d.runId, { signal: d.signal });

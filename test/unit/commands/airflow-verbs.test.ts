@@ -87,6 +87,18 @@ describe('trigger', () => {
   });
 });
 
+describe('trigger progress on a long run', () => {
+  it('polls less often after two minutes', async () => {
+    const t = createTestCore();
+    t.airflow.runStates = [...Array(50).fill('queued'), 'success'];
+    await t.core.plan(lineInvocation('trigger train_model', operator)).run(async () => {});
+    await t.core.idle();
+    expect(t.clock.sleeps.slice(0, 3)).toEqual([3000, 3000, 3000]);
+    expect(t.clock.sleeps.at(-1)).toBe(15000);
+    expect(t.clock.sleeps.filter((ms) => ms === 3000)).toHaveLength(41);
+  });
+});
+
 describe('runs, run and logs', () => {
   it('lists recent runs with a button per run', async () => {
     const t = createTestCore();
