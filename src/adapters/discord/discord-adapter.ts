@@ -200,8 +200,10 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): DiscordAdapter {
       log.info({ outcome, guild: config.guildId ?? 'global' }, 'discord commands');
     },
     async post(to: Destination, message: Message): Promise<PostedRef> {
-      const channelId = to.threadId ?? to.channelId;
-      const body = { ...(await render(message)), allowed_mentions: { parse: [] } };
+      const { channelId } = to;
+      // The outbox's "thread" is the card's message id (Slack's thread_ts): on Discord that is a reply to the card.
+      const reply = to.threadId ? { message_reference: { message_id: to.threadId, fail_if_not_exists: false } } : {};
+      const body = { ...(await render(message)), ...reply, allowed_mentions: { parse: [] } };
       const sent = (await client.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
       return { platform: 'discord', channelId, messageId: sent.id };
     },

@@ -398,6 +398,26 @@ describe('Discord adapter: posts, rate limits and the gateway', () => {
     expect(post?.body).toMatchObject({ allowed_mentions: { parse: [] } });
   });
 
+  it("posts a thread reply as a Discord reply to the card, in the card's channel", async () => {
+    const { fake, adapter } = await startBot({});
+    const card = await adapter.post(
+      { platform: 'discord', channelId: fake.channelId },
+      { title: 'train_model failed' },
+    );
+
+    const reply = await adapter.post(
+      { platform: 'discord', channelId: fake.channelId, threadId: card.messageId },
+      { text: 'recovered after 2 attempts' },
+    );
+
+    const sent = fake.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${fake.channelId}/messages`);
+    expect(sent[1]?.body).toMatchObject({
+      message_reference: { message_id: card.messageId, fail_if_not_exists: false },
+    });
+    expect(reply.channelId).toBe(fake.channelId);
+    expect(reply.messageId).not.toBe(card.messageId);
+  });
+
   it('waits out a 429 and delivers the post exactly once', async () => {
     const { fake, adapter } = await startBot({});
     fake.rateLimitNext(/^\/channels\/\d+\/messages$/, 0.2);
