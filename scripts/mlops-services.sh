@@ -8,7 +8,7 @@
 #   mlops-services.sh env <airflow3|airflow2>      print `export` lines to run the airflow CLI against the stack
 #
 # Environment: AIRFLOW_PORT (8082), MLFLOW_PORT (5000), AIRFLOW2_PORT (8092), MLOPS_CACHE (~/.cache/mlops-bot),
-# MLOPS_STATE_DIR (<repo>/.mlops), MLOPS_PYTHON (python3.11), MLOPS_UP_TIMEOUT (240 s).
+# MLOPS_STATE_DIR (<repo>/.mlops), MLOPS_PYTHON (python3.11), MLOPS_UP_TIMEOUT (240 s), AIRFLOW_API_WORKERS (2).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -178,10 +178,14 @@ af3_env() {
   export AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG=4
   export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin,viewer:viewer,operator:user"
   export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$AF3_HOME/simple_auth_manager_passwords.json.generated"
+  # Airflow turns on WAL itself. Keep sqlite3's 5 s busy timeout: the rare "database is locked" seen here is the
+  # single api-server process waiting on its own open transaction, so a longer timeout only lengthens the stall.
   export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$AF3_HOME/airflow.db"
   export AIRFLOW__API__HOST=127.0.0.1
   export AIRFLOW__API__PORT="$AIRFLOW_PORT"
-  export AIRFLOW__API__WORKERS=1
+  # Two workers: with one, a mutating API call can wait on a transaction held by the same process and answer
+  # 500 "database is locked" after 5 s (about 1 in 60 calls while DAGs run); two showed none in 120.
+  export AIRFLOW__API__WORKERS="${AIRFLOW_API_WORKERS:-2}"
   export AIRFLOW__API__BASE_URL="http://127.0.0.1:$AIRFLOW_PORT"
   export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$AIRFLOW_PORT/execution/"
   AIRFLOW__API_AUTH__JWT_SECRET="$(secret_file "$AF3_HOME/.jwt_secret")"
@@ -282,7 +286,7 @@ start_airflow3() {
   fi
   for p in $AF3_PROCS; do
     if [ "$p" = api-server ]; then
-      spawn "af3-$p" "$venv/bin/airflow" api-server --host 127.0.0.1 --port "$AIRFLOW_PORT" --workers 1
+      spawn "af3-$p" "$venv/bin/airflow" api-server --host 127.0.0.1 --port "$AIRFLOW_PORT" --workers "$AIRFLOW__API__WORKERS"
     else
       spawn "af3-$p" "$venv/bin/airflow" "$p"
     fi
