@@ -440,7 +440,10 @@ cmd_env() {
     *) die "env takes airflow3 or airflow2" ;;
   esac
   echo "export PATH=\"$venv/bin:\$PATH\""
-  env | grep -E '^(AIRFLOW_HOME|AIRFLOW__|MLFLOW_TRACKING_URI)=' | sed 's/^\([^=]*\)=\(.*\)$/export \1="\2"/'
+  local var
+  for var in $(compgen -e | grep -E '^(AIRFLOW_HOME|AIRFLOW__[A-Z0-9_]+|MLFLOW_TRACKING_URI)$' | sort); do
+    printf 'export %s=%q\n' "$var" "${!var}"
+  done
 }
 
 case "${1:-}" in
