@@ -69,6 +69,12 @@ const schema = z.object({
   DISCORD_API_URL: url('DISCORD_API_URL').default('https://discord.com/api'),
 
   WATCH_INTERVAL: z.coerce.number().int().min(5).max(86_400).default(30),
+  WATCH_LOOKBACK: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3_600),
   ALERT_CHANNELS: z.string().optional(),
   AIRFLOW_WEBHOOK_SECRET: optionalSecret,
   MLFLOW_WEBHOOK_SECRET: optionalSecret,

@@ -128,6 +128,7 @@ export async function serve(app: App): Promise<Server> {
     watchers: [
       createAirflowFailureWatcher({
         airflow: clients.airflow,
+        lookbackMs: config.WATCH_LOOKBACK * 1000,
         // The audit log knows who cleared a run from chat; the recovery card names them.
         retriedBy: async (dag, run) =>
           (await store.listAudit({ limit: 500 })).find(

@@ -158,8 +158,10 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
     id: 'airflow-failures',
     topic: 'airflow.failures',
     async check(ctx: WatchContext) {
+      const first = ctx.cursor === undefined;
       const c = parseCursor(ctx.cursor, ctx.now, lookbackMs);
-      const since = new Date(Date.parse(c.since) - OVERLAP_MS);
+      // The overlap covers clock skew between polls; the very first poll looks back exactly WATCH_LOOKBACK.
+      const since = new Date(Date.parse(c.since) - (first ? 0 : OVERLAP_MS));
       const runs = await changedRuns(since, ctx.signal);
       runs.sort((a, b) => (a.endDate?.getTime() ?? 0) - (b.endDate?.getTime() ?? 0));
       const alerts: Alert[] = [];
