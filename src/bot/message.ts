@@ -22,7 +22,7 @@ export interface Message {
   timestamp?: Date;
 }
 
-const MARKUP = /[*_`~\[\]()<>|\\]/g;
+const MARKUP = /[*_`~[\]()<>|\\]/g;
 
 /** Escapes upstream text so it is shown as data, never as markup. */
 export function esc(value: string): string {
