@@ -20,6 +20,8 @@ except ImportError:  # Airflow 2
     from airflow.models.param import Param
     from airflow.operators.python import get_current_context
 
+from mlops_bot_notify import notify_mlops_bot
+
 VARIABLE = "chatops_flaky_fail"
 
 
@@ -42,7 +44,7 @@ with DAG(
     catchup=False,
     is_paused_upon_creation=False,
     tags=["chatops"],
-    default_args={"owner": "chatops", "retries": 0},
+    default_args={"owner": "chatops", "retries": 0, "on_failure_callback": notify_mlops_bot},
     params={"fail": Param(False, type="boolean", description="Fail every try regardless of the Variable")},
 ) as dag:
 

@@ -18,6 +18,8 @@ except ImportError:  # Airflow 2, so the same folder also serves the v1 API test
     from airflow.models.param import Param
     from airflow.operators.python import get_current_context
 
+from mlops_bot_notify import notify_mlops_bot
+
 from ml_pipeline import steps
 
 
@@ -39,7 +41,7 @@ with DAG(
     is_paused_upon_creation=False,
     max_active_runs=2,
     tags=["chatops", "ml"],
-    default_args={"owner": "ml-team", "retries": 0},
+    default_args={"owner": "ml-team", "retries": 0, "on_failure_callback": notify_mlops_bot},
     params={
         "n_estimators": Param(50, type="integer", minimum=10, maximum=500, description="Number of trees"),
         "max_depth": Param(None, type=["null", "integer"], minimum=1, description="Tree depth; null = unlimited"),
