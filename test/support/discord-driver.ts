@@ -173,6 +173,16 @@ export class DiscordDriver implements ChatDriver {
     throw new Error(`no message carries a '${buttonLabel}' button`);
   }
 
+  /** Clicks the labelled button on one given message (a card among several that carry the same labels). */
+  async clickOn(messageId: string, buttonLabel: string, as: DriverUser = {}): Promise<void> {
+    const user = { ...this.opts.defaultUser, ...as };
+    const button = (this.fake.message(messageId)?.components as Json[] | undefined)
+      ?.flatMap((row) => (row.components as Json[] | undefined) ?? [])
+      .find((b) => b.label === buttonLabel && typeof b.custom_id === 'string');
+    if (!button) throw new Error(`message ${messageId} has no '${buttonLabel}' button`);
+    this.interactions.push(this.fake.button(messageId, String(button.custom_id), { id: user.user, roles: user.roles }));
+  }
+
   nextChannelPost(channelId: string, timeoutMs = 10_000): Promise<SeenMessage> {
     return this.nextOf(this.postCursor, channelId, 'create', timeoutMs);
   }
