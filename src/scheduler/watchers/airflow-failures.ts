@@ -23,6 +23,8 @@ interface DagWindow {
 interface Cursor {
   v: 1;
   since: string;
+  /** The first poll's horizon: the overlap never reaches further back than WATCH_LOOKBACK did. */
+  floor?: string;
   open: Record<string, OpenIncident>;
   windows: Record<string, DagWindow>;
   /** Runs already alerted (key -> ISO time), pruned after a week, so overlap and restarts never re-alert. */
@@ -63,7 +65,8 @@ function parseCursor(raw: string | undefined, now: Date, lookbackMs: number): Cu
       // a corrupt cursor restarts from the look-back window rather than stopping the watcher
     }
   }
-  return { v: 1, since: new Date(now.getTime() - lookbackMs).toISOString(), open: {}, windows: {}, seen: {} };
+  const since = new Date(now.getTime() - lookbackMs).toISOString();
+  return { v: 1, since, floor: since, open: {}, windows: {}, seen: {} };
 }
 
 /** One request per idle poll, whatever the number of DAGs: every run of every DAG updated since the cursor. */
@@ -158,10 +161,9 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
     id: 'airflow-failures',
     topic: 'airflow.failures',
     async check(ctx: WatchContext) {
-      const first = ctx.cursor === undefined;
       const c = parseCursor(ctx.cursor, ctx.now, lookbackMs);
-      // The overlap covers clock skew between polls; the very first poll looks back exactly WATCH_LOOKBACK.
-      const since = new Date(Date.parse(c.since) - (first ? 0 : OVERLAP_MS));
+      // The overlap covers clock skew between polls, but never reaches behind the first poll's look-back.
+      const since = new Date(Math.max(Date.parse(c.since) - OVERLAP_MS, Date.parse(c.floor ?? c.since) || 0));
       const runs = await changedRuns(since, ctx.signal);
       runs.sort((a, b) => (a.endDate?.getTime() ?? 0) - (b.endDate?.getTime() ?? 0));
       const alerts: Alert[] = [];

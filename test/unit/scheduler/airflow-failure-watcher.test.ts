@@ -200,3 +200,23 @@ describe('errorLineOf', () => {
     expect(errorLineOf(['all', 'good'])).toBeUndefined();
   });
 });
+
+describe('the failure watcher look-back', () => {
+  it('never alerts on failures from before its first poll minus WATCH_LOOKBACK, even through the overlap', async () => {
+    const airflow = new FakeAirflowRuns();
+    airflow.put('etl', 'old', 'failed', at(-30));
+    const watcher = createAirflowFailureWatcher({ airflow, lookbackMs: 0 });
+    const first = await watcher.check({ now: at(0), log, signal: new AbortController().signal });
+    expect(first.alerts).toEqual([]);
+    const second = await watcher.check({ cursor: first.cursor, now: at(5), log, signal: new AbortController().signal });
+    expect(second.alerts).toEqual([]);
+    airflow.put('etl', 'new', 'failed', at(3));
+    const third = await watcher.check({
+      cursor: second.cursor,
+      now: at(10),
+      log,
+      signal: new AbortController().signal,
+    });
+    expect(third.alerts.map((a) => a.key)).toEqual(['airflow:etl:new']);
+  });
+});
