@@ -30,6 +30,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 stop_all() {
+  # MLOPS_KEEP_SERVICES=1 leaves the stack and dockerd running (a developer's second run starts faster).
+  [ "${MLOPS_KEEP_SERVICES:-}" = 1 ] && return 0
   bash scripts/mlops-services.sh down >>"$log" 2>&1 || true
   bash scripts/mlops-services.sh down-airflow2 >>"$log" 2>&1 || true
   bash scripts/docker-engine.sh down >>"$log" 2>&1 || true
@@ -46,7 +48,8 @@ step "Airflow 2.10 (:8092) for the v1 tests"
 bash scripts/mlops-services.sh up-airflow2 >>"$log" 2>&1 || fail "Airflow 2 did not come up"
 step "services ready in $(($(date +%s) - t0)) s"
 
-export AIRFLOW_URL=http://127.0.0.1:8082 MLFLOW_URL=http://127.0.0.1:5000 AIRFLOW2_URL=http://127.0.0.1:8092
+export AIRFLOW_URL="http://127.0.0.1:${AIRFLOW_PORT:-8082}" MLFLOW_URL="http://127.0.0.1:${MLFLOW_PORT:-5000}"
+export AIRFLOW2_URL="http://127.0.0.1:${AIRFLOW2_PORT:-8092}"
 out=reports/vitest.out
 node scripts/run-tests.mjs "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
