@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirflowClient } from '../../src/clients/airflow/types.js';
 import { FakeDiscord, type MessageEvent, snowflake } from '../standins/fake-discord.js';
 import { airflow3Client, uniqueRunId } from '../support/airflow-admin.js';
-import { replyWhere } from '../support/chat-scenarios.js';
+import { replyWhere, steady } from '../support/chat-scenarios.js';
 import { type SpawnedBot, spawnDiscordBot } from '../support/discord-bot.js';
 import { DiscordDriver, discordSeen } from '../support/discord-driver.js';
 
@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 async function waitForFailed(dagId: string, id: string): Promise<void> {
   const deadline = Date.now() + 150_000;
-  while ((await airflow.getDagRun(dagId, id)).state !== 'failed') {
+  while ((await steady(() => airflow.getDagRun(dagId, id))).state !== 'failed') {
     if (Date.now() > deadline) throw new Error(`${dagId} ${id} did not fail in time`);
     await sleep(1_000);
   }
@@ -67,7 +67,7 @@ describe('Discord e2e: alerts through the outbox', () => {
     const runId = uniqueRunId('discord_alert');
     fake.rateLimitNext(new RegExp(`^/channels/${fake.channelId}/messages`), 0.3);
     // Fails on every try, whatever the shared chatops_flaky_fail Variable says.
-    await airflow.triggerDagRun('chatops_flaky', { runId, conf: { fail: true } });
+    await steady(() => airflow.triggerDagRun('chatops_flaky', { runId, conf: { fail: true } }));
     await waitForFailed('chatops_flaky', runId);
 
     const ours = (channelId: string) =>

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirflowClient } from '../../src/clients/airflow/types.js';
 import { FakeDiscord, snowflake } from '../standins/fake-discord.js';
 import { airflow3Client } from '../support/airflow-admin.js';
-import { chatScenarios, replyWhere } from '../support/chat-scenarios.js';
+import { chatScenarios, replyWhere, steady } from '../support/chat-scenarios.js';
 import { type SpawnedBot, spawnDiscordBot } from '../support/discord-bot.js';
 import { DiscordDriver } from '../support/discord-driver.js';
 
@@ -63,7 +63,9 @@ describe('Discord e2e: Discord specifics', () => {
   });
 
   it('autocompletes dag with the real DAG ids from Airflow', async () => {
-    const dags = (await airflow.listDags({ pattern: 'chatops', limit: 25 })).items.map((d) => d.dagId).sort();
+    const dags = (await steady(() => airflow.listDags({ pattern: 'chatops', limit: 25 }))).items
+      .map((d) => d.dagId)
+      .sort();
 
     const id = fake.autocomplete('trigger', 'dag', 'chatops');
     const answer = await fake.waitFor(() => fake.callbacksOf(id)[0], 10_000, 'autocomplete choices');
@@ -74,7 +76,9 @@ describe('Discord e2e: Discord specifics', () => {
   });
 
   it('autocompletes run_id from the runs of the chosen DAG', async () => {
-    const runs = (await airflow.listDagRuns({ dagId: 'chatops_smoke', limit: 50 })).items.map((r) => r.runId);
+    const runs = (await steady(() => airflow.listDagRuns({ dagId: 'chatops_smoke', limit: 50 }))).items.map(
+      (r) => r.runId,
+    );
 
     const id = fake.autocomplete('run', 'run_id', '', { dag: 'chatops_smoke' });
     const answer = await fake.waitFor(() => fake.callbacksOf(id)[0], 10_000, 'autocomplete choices');

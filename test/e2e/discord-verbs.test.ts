@@ -5,7 +5,7 @@ import type { AirflowClient } from '../../src/clients/airflow/types.js';
 import { FakeDiscord, snowflake } from '../standins/fake-discord.js';
 import { airflow3Client } from '../support/airflow-admin.js';
 import type { SeenMessage } from '../support/chat-driver.js';
-import { replyWhere } from '../support/chat-scenarios.js';
+import { replyWhere, steady } from '../support/chat-scenarios.js';
 import { type SpawnedBot, spawnDiscordBot } from '../support/discord-bot.js';
 import { DiscordDriver } from '../support/discord-driver.js';
 import { MlflowSeed, uniqueName } from '../support/mlflow-seed.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   await seed.run(experimentId, { name: 'worse', metrics: { acc: 0.72 } });
   data.model = await seed.model(uniqueName('discord_model'));
   await seed.version(data.model, best);
-  const runs = await airflow.listDagRuns({ dagId: 'chatops_smoke', states: ['success'], limit: 1 });
+  const runs = await steady(() => airflow.listDagRuns({ dagId: 'chatops_smoke', states: ['success'], limit: 1 }));
   data.runId = runs.items[0]?.runId ?? '';
   bot = await spawnDiscordBot({ fake, env: { MLOPS_ADMINS: `discord:${admin.user}`, DOCKER_HOST } });
 });
@@ -105,13 +105,13 @@ describe('Discord e2e: every verb answers', () => {
 
   it('pause and unpause flip the DAG in Airflow', async () => {
     const paused = await ask('pause chatops_flaky');
-    const afterPause = (await airflow.getDag('chatops_flaky')).isPaused;
+    const afterPause = (await steady(() => airflow.getDag('chatops_flaky'))).isPaused;
     const unpaused = await ask('unpause chatops_flaky');
 
     answeredWell(paused);
     answeredWell(unpaused);
     expect(afterPause).toBe(true);
-    expect((await airflow.getDag('chatops_flaky')).isPaused).toBe(false);
+    expect((await steady(() => airflow.getDag('chatops_flaky'))).isPaused).toBe(false);
   });
 
   it('subscribe, mute, unmute and unsubscribe manage this channel', async () => {

@@ -30,8 +30,9 @@ export interface ChatDriver {
   /** Types `/mlops <line>` (Discord: the line is mapped onto the registered subcommand's options). */
   invoke(line: string, as?: DriverUser): Promise<void>;
   /**
-   * The next reply the user sees for their invocations or clicks: a new reply or an edit of one
-   * (trigger progress edits count). Ignores Discord's empty deferred acknowledgement.
+   * The next reply the user sees for THIS driver's own invocations and clicks, made after the driver was created:
+   * a new reply or an edit of one (trigger progress edits count). Replies to other drivers' commands (late
+   * progress edits from an earlier test) never show here. Ignores Discord's empty deferred acknowledgement.
    */
   nextReply(timeoutMs?: number): Promise<SeenMessage>;
   /** Clicks the button with this label on the most recent reply that has it, as `as` (default user). */

@@ -32,14 +32,26 @@ export async function replyWhere(
   }
 }
 
+/** The SQLite-backed test Airflow answers 500 ("database is locked") now and then under load: read again. */
+export async function steady<T>(read: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (i >= 5) throw err;
+      await new Promise((ok) => setTimeout(ok, 1_000));
+    }
+  }
+}
+
 async function runsOf(airflow: AirflowClient, dagId: string): Promise<number> {
-  return (await airflow.listDagRuns({ dagId, limit: 1 })).total;
+  return steady(async () => (await airflow.listDagRuns({ dagId, limit: 1 })).total);
 }
 
 async function waitForState(airflow: AirflowClient, dagId: string, runId: string, state: string): Promise<void> {
   const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
-    if ((await airflow.getDagRun(dagId, runId)).state === state) return;
+    if ((await steady(() => airflow.getDagRun(dagId, runId))).state === state) return;
     await new Promise((ok) => setTimeout(ok, 1_000));
   }
   throw new Error(`${dagId} ${runId} never reached ${state}`);
@@ -56,7 +68,7 @@ export function chatScenarios(ctx: () => ScenarioContext): void {
 
     expect(first.tone).toBe('success');
     expect(first.buttons).toEqual(['Status', 'Open in Airflow']);
-    expect((await airflow.getDagRun('chatops_smoke', runId)).runId).toBe(runId);
+    expect((await steady(() => airflow.getDagRun('chatops_smoke', runId))).runId).toBe(runId);
     // Progress edits of the same reply: chatops_smoke: queued/running -> success.
     const done = await replyWhere(d, (m) => field(m, 'Run') === runId && m.title === 'chatops_smoke: success', 150_000);
     expect(done.tone).toBe('success');
@@ -106,6 +118,17 @@ export function chatScenarios(ctx: () => ScenarioContext): void {
     expect(await runsOf(airflow, 'chatops_smoke')).toBe(before);
   });
 
+  it('answers a DAG that does not exist by name, and triggers nothing', async () => {
+    const { driver, operator } = ctx();
+    const d = driver();
+
+    await d.invoke('trigger no_such_dag_e2e', operator);
+    const reply = await replyWhere(d, () => true, 60_000);
+
+    expect(reply.tone).toBe('error');
+    expect(reply.text).toBe('DAG `no_such_dag_e2e` was not found.');
+  });
+
   it('asks before retrying: Cancel changes nothing, a reader cannot confirm, an operator can', async () => {
     const { driver, airflow, operator, reader } = ctx();
     const d = driver();
@@ -121,7 +144,7 @@ export function chatScenarios(ctx: () => ScenarioContext): void {
     await replyWhere(d, (m) => m.title === 'Clear 1 task of chatops_flaky?');
     await d.click('Confirm', reader);
     const denied = await replyWhere(d, () => true, 60_000);
-    const stillFailed = (await airflow.getDagRun('chatops_flaky', runId)).state;
+    const stillFailed = (await steady(() => airflow.getDagRun('chatops_flaky', runId))).state;
     await d.click('Confirm', operator);
     const cleared = await replyWhere(d, (m) => (m.title ?? '').startsWith('Cleared'));
 

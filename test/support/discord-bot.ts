@@ -39,6 +39,8 @@ export async function spawnDiscordBot(opts: {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     WATCH_INTERVAL: '86400',
+    // A stale `npm run build` in dist/ must not stand in for the sources under test.
+    MLOPS_BOT_FROM_SOURCE: '1',
     ...opts.env,
   });
   const proc = spawn(process.execPath, [join(ROOT, 'bin', 'mlops-bot.js'), 'serve'], {
