@@ -1,5 +1,5 @@
 // Slash-command ack latency: the bot's Slack adapter against a bare Bolt app that only acks, in the same run.
-// Run: npx tsx bench/slack-ack.ts [concurrency=200] [rounds=3]. Prints figures; asserts nothing.
+// Run: npx tsx bench/slack-ack.ts [concurrency=200] [rounds=6]. Prints figures; asserts nothing.
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ import { slackSign } from '../test/support/slack-driver.js';
 
 const SECRET = 'bench-signing-secret';
 const concurrency = Number(process.argv[2] === 'serve' ? 0 : (process.argv[2] ?? 200));
-const rounds = Number(process.argv[3] ?? 3);
+const rounds = Number(process.argv[3] ?? 6);
 const log = createLogger({ level: 'error', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 // The work after the ack is real (a reply through response_url); only the command itself is trivial.
@@ -62,6 +62,8 @@ async function serve(role: string, apiUrl: string): Promise<string> {
   if (role === 'stand') {
     const stand = new FakeSlack();
     await stand.start();
+    // The parent asks how many calls arrived, to know when the bot's replies have drained.
+    process.stdin.on('data', () => process.stdout.write(`${stand.calls.length}\n`));
     return stand.url;
   }
   if (role === 'bot') {
@@ -83,7 +85,7 @@ async function serve(role: string, apiUrl: string): Promise<string> {
 
 function spawnRole(role: string, apiUrl = ''): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'serve', role, apiUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
@@ -98,21 +100,39 @@ async function main(): Promise<void> {
   const [botSide, bareSide] = [await spawnRole('bot', apiUrl), await spawnRole('bare', apiUrl)];
   const [botUrl, bareUrl] = [botSide.url, bareSide.url];
 
-  await fire(botUrl, respondTo, 20); // warm both paths: JIT, sockets
-  await fire(bareUrl, respondTo, 20);
+  await fire(bareUrl, respondTo, 20); // warm both paths: JIT, sockets
+
+  const calls = () =>
+    new Promise<number>((resolve) => {
+      stand.child.stdout?.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+      stand.child.stdin?.write('?\n');
+    });
+  // Each burst starts on a quiet machine: the bot's replies to the previous one have all reached the stand-in.
+  const drained = async (target: number) => {
+    while ((await calls()) < target) await new Promise((res) => setTimeout(res, 50));
+  };
 
   const bot: number[] = [];
   const base: number[] = [];
+  const botBurst = async () => {
+    const before = await calls();
+    bot.push(...(await fire(botUrl, respondTo, concurrency)));
+    await drained(before + concurrency); // one response_url reply per command
+  };
+  const bareBurst = async () => {
+    base.push(...(await fire(bareUrl, respondTo, concurrency)));
+  };
+  await botBurst(); // (its figures are dropped below)
+  bot.length = 0;
   for (let r = 0; r < rounds; r++) {
     // Alternate who goes first so neither always meets a cooler or busier machine.
     if (r % 2 === 0) {
-      bot.push(...(await fire(botUrl, respondTo, concurrency)));
-      base.push(...(await fire(bareUrl, respondTo, concurrency)));
+      await botBurst();
+      await bareBurst();
     } else {
-      base.push(...(await fire(bareUrl, respondTo, concurrency)));
-      bot.push(...(await fire(botUrl, respondTo, concurrency)));
+      await bareBurst();
+      await botBurst();
     }
-    await new Promise((res) => setTimeout(res, 500)); // let the bot's follow-up replies drain
   }
 
   const row = (name: string, xs: number[]) =>
@@ -132,6 +152,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === 'serve') {
+  // The parent holds our stdin: when it goes away, so do we.
+  process.stdin.on('end', () => process.exit(0));
   process.stdout.write(`${await serve(String(process.argv[3]), String(process.argv[4] ?? ''))}\n`);
 } else {
   await main();

@@ -64,7 +64,15 @@ export function createSlackAdapter(deps: SlackAdapterDeps): SlackAdapter {
     logger,
     clientPingTimeout: deps.clientPingTimeout,
   });
-  const app = new App({ token: config.botToken, receiver, clientOptions, logger, deferInitialization: true });
+  // convoStore off: the bot keeps no conversation state, so Bolt need not look any up per event.
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    clientOptions,
+    logger,
+    deferInitialization: true,
+    convoStore: false,
+  });
   const render = deps.render ?? toBlockKit;
   const poster = createSlackPoster({ client: app.client, render, log, maxRateLimitRetries: deps.maxRateLimitRetries });
   let core = deps.core;

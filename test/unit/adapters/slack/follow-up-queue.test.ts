@@ -4,7 +4,7 @@ import { createFollowUpQueue } from '../../../../src/adapters/slack/follow-up-qu
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 describe('createFollowUpQueue', () => {
-  it('holds follow-ups while an ack is being produced and runs them once it is written', async () => {
+  it('holds follow-ups while an ack is being produced and runs them once acks have been quiet for a moment', async () => {
     const q = createFollowUpQueue({ concurrency: 4, maxHoldMs: 10_000 });
     const ran: string[] = [];
     q.ackStarted();
@@ -15,7 +15,7 @@ describe('createFollowUpQueue', () => {
     await tick(20);
     const whileAcking = [...ran];
     q.ackFinished();
-    await tick(20);
+    await tick(60);
 
     expect(whileAcking).toEqual([]);
     expect(ran).toEqual(['a']);
