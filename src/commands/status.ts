@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../bot/command.js';
 import { isBotError } from '../bot/errors.js';
 import type { Field, Message } from '../bot/message.js';
+import { containersSection } from './docker/containers-section.js';
 import { ago } from './format.js';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -19,11 +20,12 @@ export const status = defineCommand({
     const now = clock.now();
     const since = new Date(now.getTime() - DAY_MS);
     // Each part answers on its own, so one service down still leaves a useful report.
-    const [af, ml, running, failed] = await Promise.allSettled([
+    const [af, ml, running, failed, containers] = await Promise.allSettled([
       clients.airflow.health({ signal }),
       clients.mlflow.health({ signal }),
       clients.airflow.listDagRuns({ dagId: '~', states: ['running'], limit: 100 }, { signal }),
       clients.airflow.listDagRuns({ dagId: '~', states: ['failed'], updatedSince: since, limit: 100 }, { signal }),
+      containersSection(clients.docker, signal),
     ]);
     const fields: Field[] = [];
     let ok = true;
@@ -49,6 +51,11 @@ export const status = defineCommand({
     if (failed.status === 'fulfilled') {
       fields.push({ label: 'Failed runs (24 h)', value: String(failed.value.total), inline: true });
       if (failed.value.total > 0) ok = false;
+    }
+    if (containers.status === 'fulfilled') {
+      fields.push(...containers.value.fields);
+      // A stack without Docker is common (the local demo); only containers that are down need attention.
+      if (!containers.value.ok && containers.value.fields.some((f) => f.value.includes('down:'))) ok = false;
     }
     const version = af.status === 'fulfilled' ? `Airflow ${af.value.version} (API ${af.value.apiVersion})` : undefined;
     const mlVersion = ml.status === 'fulfilled' && ml.value.version ? `MLflow ${ml.value.version}` : undefined;

@@ -13,7 +13,27 @@ describe('status', () => {
       { label: 'MLflow', value: 'healthy', inline: true },
       { label: 'Running runs', value: '0', inline: true },
       { label: 'Failed runs (24 h)', value: '0', inline: true },
+      { label: 'Containers', value: 'none in project mlops', inline: true },
     ]);
+  });
+
+  it('needs attention when a compose service is down, naming it', async () => {
+    const t = createTestCore();
+    t.docker.services = [
+      {
+        service: 'mlflow',
+        containerId: 'c1',
+        containerName: 'mlops-mlflow-1',
+        image: 'mlflow',
+        state: 'exited',
+        health: 'none',
+        restartCount: 0,
+        exitCode: 1,
+      },
+    ];
+    const m = await t.core.plan(lineInvocation('status')).run();
+    expect(m.title).toBe('Needs attention');
+    expect(m.fields).toContainEqual({ label: 'Containers', value: '0/1 up · down: mlflow (exited)', inline: true });
   });
 
   it('still answers when MLflow is down, naming it and its URL', async () => {
