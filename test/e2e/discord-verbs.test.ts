@@ -88,6 +88,21 @@ describe('Discord e2e: every verb answers', () => {
     expect(JSON.stringify(model)).toContain(data.model);
   });
 
+  it('autocompletes experiment, metric and model from the live MLflow data', async () => {
+    const choicesOf = async (id: string) => {
+      const answer = await fake.waitFor(() => fake.callbacksOf(id)[0], 10_000, 'autocomplete choices');
+      return (answer as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value);
+    };
+
+    const experiments = await choicesOf(fake.autocomplete('best', 'experiment', data.experiment.slice(0, 14)));
+    const metrics = await choicesOf(fake.autocomplete('best', 'metric', '', { experiment: data.experiment }));
+    const models = await choicesOf(fake.autocomplete('model', 'model', data.model));
+
+    expect(experiments).toContain(data.experiment);
+    expect(metrics).toEqual(['acc']);
+    expect(models).toEqual([data.model]);
+  });
+
   it('promote asks first, then sets the alias in MLflow when confirmed', async () => {
     const d = new DiscordDriver(fake);
     await d.invoke(`promote ${data.model} 1 --alias champion`, admin);
