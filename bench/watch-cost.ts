@@ -122,3 +122,77 @@ const [a, b] = results;
 console.log(
   `requests per idle poll equal for 10 and 200 DAGs: ${a && b && a.requestsPerPoll.join() === b.requestsPerPoll.join() ? 'yes' : 'NO'}`,
 );
+
+// ---- Failure-to-post latency, push and poll paths: the real bot, the real Airflow 3 stack, the Slack stand-in. ----
+// Runs when the local stack is up (npm run stack:up); skipped with --requests-only.
+if (!process.argv.includes('--requests-only')) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { FakeSlack } = await import('../test/standins/fake-slack.js');
+  const { freePort, startBot, SLACK_OPERATOR, SLACK_SECRET } = await import('../test/support/bot-process.js');
+  const { SlackDriver } = await import('../test/support/slack-driver.js');
+  const { airflow3Client, setVariable, uniqueRunId, waitFor } = await import('../test/support/airflow-admin.js');
+  const airflow = airflow3Client();
+  const SAMPLES = Number(process.env.LATENCY_SAMPLES ?? 5);
+
+  async function latencies(path: 'push' | 'poll'): Promise<number[]> {
+    const slack = new FakeSlack();
+    await slack.start();
+    const port = await freePort();
+    const bot = await startBot({
+      port,
+      statePath: join(mkdtempSync(join(tmpdir(), 'mlops-bench-')), 'state.db'),
+      slack,
+      env: {
+        WATCH_INTERVAL: path === 'poll' ? '10' : '86400',
+        WATCH_LOOKBACK: '0',
+        AIRFLOW_WEBHOOK_SECRET: 'bench-secret',
+        MLOPS_OPERATORS: `slack:${SLACK_OPERATOR}`,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const out: number[] = [];
+    try {
+      const driver = new SlackDriver({
+        stand: slack,
+        mode: 'http',
+        eventsUrl: `${bot.url}/slack/events`,
+        signingSecret: SLACK_SECRET,
+        user: SLACK_OPERATOR,
+        channel: 'CBENCH',
+      });
+      await driver.slash('subscribe failures chatops_flaky');
+      await setVariable('chatops_flaky_fail', 'true');
+      await setVariable('MLOPS_BOT_WEBHOOK_URL', path === 'push' ? `${bot.url}/webhooks/airflow` : '');
+      await setVariable('MLOPS_BOT_WEBHOOK_SECRET', 'bench-secret');
+      for (let i = 0; i < SAMPLES; i++) {
+        const runId = uniqueRunId(`bench_${path}`);
+        await airflow.triggerDagRun('chatops_flaky', { runId });
+        const run = await waitFor(
+          'failure',
+          () => airflow.getDagRun('chatops_flaky', runId),
+          (r) => r.state === 'failed',
+          150_000,
+          250,
+        );
+        const card = await slack.waitFor(
+          (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body.blocks ?? '').includes(runId),
+          60_000,
+        );
+        out.push(card.at - (run.endDate?.getTime() ?? card.at));
+      }
+    } finally {
+      await setVariable('MLOPS_BOT_WEBHOOK_URL', '');
+      await bot.stop();
+      await slack.stop();
+    }
+    return out;
+  }
+
+  for (const path of ['push', 'poll'] as const) {
+    const xs = await latencies(path);
+    console.log(
+      `${path} path (${path === 'poll' ? 'WATCH_INTERVAL=10 s' : 'DAG callback'}): failure-to-post p50=${pct(xs, 50)} ms p95=${pct(xs, 95)} ms (n=${xs.length}; run end_date to chat.postMessage)`,
+    );
+  }
+}

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../standins/fake-slack.js';
 import { airflow3Client, waitFor } from '../support/airflow-admin.js';
 import type { SeenMessage } from '../support/chat-driver.js';
-import { SIGNING_SECRET, type SlackBot, startSlackBot } from '../support/slack-bot.js';
+import { chatScenarios } from '../support/chat-scenarios.js';
+import { OPERATOR, SIGNING_SECRET, type SlackBot, startSlackBot } from '../support/slack-bot.js';
 import { SlackDriver } from '../support/slack-driver.js';
 
 const airflow = airflow3Client();
@@ -204,4 +205,37 @@ describe('Slack over HTTP, end to end', () => {
     );
     return run.runId;
   }
+});
+
+describe('Slack over HTTP: the shared chat scenarios', () => {
+  let stand: FakeSlack;
+  let bot: SlackBot;
+  const airflow = airflow3Client();
+
+  beforeAll(async () => {
+    stand = new FakeSlack();
+    await stand.start();
+    bot = await startSlackBot({ stand, mode: 'http' });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await stand?.stop();
+  });
+
+  let n = 0;
+  chatScenarios(() => ({
+    // A channel per scenario, so one scenario's late progress edits never read as another's replies.
+    driver: () =>
+      new SlackDriver({
+        stand,
+        mode: 'http',
+        eventsUrl: bot.eventsUrl,
+        signingSecret: SIGNING_SECRET,
+        channel: `C0SCEN${++n}`,
+      }),
+    airflow,
+    operator: { user: OPERATOR },
+    reader: { user: 'U0READER' },
+  }));
 });

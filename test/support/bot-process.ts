@@ -27,6 +27,9 @@ export interface BotOptions {
   port: number;
   statePath: string;
   slack?: FakeSlack;
+  /** Slack over signed HTTP (default) or Socket Mode through the stand-in's websocket. */
+  slackMode?: 'http' | 'socket';
+  signingSecret?: string;
   discord?: FakeDiscord;
   env?: Record<string, string>;
 }
@@ -61,8 +64,8 @@ export async function startBot(o: BotOptions): Promise<BotProcess> {
     MLOPS_ADMINS: '',
     SLACK_BOT_TOKEN: o.slack ? 'xoxb-e2e' : '',
     SLACK_API_URL: o.slack?.apiUrl ?? 'https://slack.com/api',
-    SLACK_SIGNING_SECRET: o.slack ? SLACK_SECRET : '',
-    SLACK_APP_TOKEN: '',
+    SLACK_SIGNING_SECRET: o.slack && o.slackMode !== 'socket' ? (o.signingSecret ?? SLACK_SECRET) : '',
+    SLACK_APP_TOKEN: o.slack && o.slackMode === 'socket' ? 'xapp-e2e' : '',
     DISCORD_TOKEN: o.discord?.token ?? '',
     DISCORD_APPLICATION_ID: o.discord?.applicationId ?? '',
     DISCORD_GUILD_ID: o.discord?.guildId ?? '',

@@ -80,6 +80,8 @@ export class SlackDriver implements ChatDriver {
   constructor(private readonly o: SlackDriverOptions) {
     this.user = o.user ?? 'U0OPERATOR';
     this.channel = o.channel ?? 'C0OPS';
+    // Only replies made after this driver exists are its own (an earlier test's late progress edits are not).
+    this.replyCursor = o.stand.calls.length;
   }
 
   /** Sends `/mlops <line>`; answers the HTTP status Bolt gave (Socket Mode: 200 once acked). */
