@@ -74,7 +74,7 @@ const schema = z.object({
     .int()
     .min(0)
     .max(7 * 86_400)
-    .default(3_600),
+    .default(600),
   ALERT_CHANNELS: z.string().optional(),
   AIRFLOW_WEBHOOK_SECRET: optionalSecret,
   MLFLOW_WEBHOOK_SECRET: optionalSecret,
