@@ -90,6 +90,11 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
     }));
   });
 
+  // Slack also sends a click event for link buttons; unacknowledged, it shows the user a warning icon.
+  app.action({ type: 'block_actions', action_id: /^link:/ }, async ({ ack }) => {
+    await ack();
+  });
+
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions', action_id: /^cmd:/ },
     async ({ ack, body, action, respond }) => {

@@ -7,7 +7,7 @@ import { createLogger } from '../../../../src/bot/logger.js';
 import type { Message } from '../../../../src/bot/message.js';
 import type { BotCore, Invocation, Plan } from '../../../../src/bot/types.js';
 import { FakeSlack } from '../../../standins/fake-slack.js';
-import { SlackDriver } from '../../../support/slack-driver.js';
+import { SlackDriver, slackSign } from '../../../support/slack-driver.js';
 
 const SECRET = 'unit-signing-secret';
 const quietLog = () => createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -122,6 +122,30 @@ describe('the Slack adapter in HTTP mode', () => {
     const edits = stand.calls.filter((c) => c.method === 'chat.update');
     expect(posted).toHaveLength(1);
     expect(edits.map((e) => e.body.ts)).toEqual([posted[0]?.id, posted[0]?.id]);
+  });
+
+  it('acknowledges a click on a link button and runs nothing', async () => {
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U0CLICKER', username: 'clicker', team_id: 'T0001' },
+      team: { id: 'T0001', domain: 'acme' },
+      channel: { id: 'C0OPS', name: 'ops' },
+      trigger_id: '1.2.3',
+      api_app_id: 'A0APP',
+      response_url: stand.responseUrl(),
+      container: { type: 'message', message_ts: '1.000001', channel_id: 'C0OPS', is_ephemeral: false },
+      actions: [
+        { type: 'button', action_id: 'link:0', block_id: 'b1', url: 'http://127.0.0.1:8082/dags/x', action_ts: '1' },
+      ],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const res = await fetch(`${baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSign(SECRET, body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(core.planned).toEqual([]);
   });
 
   it('runs the command line of a clicked button as the person who clicked it', async () => {
