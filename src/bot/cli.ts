@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { toPlainText } from '../render/plain-text.js';
 import { quote } from './command-line.js';
@@ -7,13 +9,14 @@ import { confirmLineOf, type RunOutcome } from './core.js';
 import { createLogger } from './logger.js';
 import { type App, consoleActor, consoleOrigin, createApp, serve } from './main.js';
 import type { Message } from './message.js';
+import { createShellHistory, looksSecret } from './shell-history.js';
 import type { Invocation } from './types.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 const MODES = `Usage:
   mlops-bot <verb> [args] [key=value ...] [--flag value]   run one command (exit 0 ok, 1 failed, 2 usage)
-  mlops-bot shell                                           interactive shell
+  mlops-bot shell                                           interactive shell ('history' lists past lines)
   mlops-bot serve                                           chat adapters and watchers (npm start)
   mlops-bot help [verb]                                     the verbs you may run`;
 
@@ -98,25 +101,56 @@ async function oneShot(app: App, argv: readonly string[]): Promise<number> {
   return code;
 }
 
+const HISTORY_MAX = 1000;
+
+function printHistory(lines: readonly string[], count: number): void {
+  const shown = lines.slice(-count);
+  const first = lines.length - shown.length + 1;
+  process.stdout.write(
+    shown.length
+      ? `${shown.map((l, i) => `${String(first + i).padStart(5)}  ${l}`).join('\n')}\n`
+      : 'No history yet.\n',
+  );
+}
+
 async function shell(app: App): Promise<number> {
+  const history = createShellHistory({
+    path: app.config.HISTORY_PATH ?? join(homedir(), '.mlops-bot_history'),
+    max: HISTORY_MAX,
+  });
+  const past = history.load();
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
     prompt: 'mlops> ',
-    historySize: 1000,
+    history: past,
+    historySize: HISTORY_MAX,
+    removeHistoryDuplicates: true,
     terminal: process.stdin.isTTY,
   });
+  // Oldest first, as `history` prints them; this session's lines are added as they are typed.
+  const lines = [...past].reverse();
   // In a terminal readline reads Ctrl-C itself: leave the shell as `exit` would.
   rl.on('SIGINT', () => rl.close());
   process.stdout.write(`mlops-bot shell as ${consoleActor().userId}; \`help\` lists commands, \`exit\` leaves.\n`);
   rl.prompt();
-  for await (const raw of rl) {
-    const line = raw.trim();
-    if (line === 'exit' || line === 'quit') break;
-    if (line !== '') await runLine(app, line, rl.terminal ? askWith(rl) : undefined, () => rl.prompt(true));
-    rl.prompt();
+  try {
+    for await (const raw of rl) {
+      const line = raw.trim();
+      if (line === 'exit' || line === 'quit') break;
+      const shown = /^history(?:\s+(\d+))?$/.exec(line);
+      if (shown) printHistory(lines, Number(shown[1] ?? 20));
+      else if (line !== '') {
+        history.record(line);
+        if (!looksSecret(line) && lines.at(-1) !== line) lines.push(line);
+        await runLine(app, line, rl.terminal ? askWith(rl) : undefined, () => rl.prompt(true));
+      }
+      rl.prompt();
+    }
+  } finally {
+    rl.close();
+    history.close();
   }
-  rl.close();
   return EXIT.ok;
 }
 

@@ -44,6 +44,7 @@ const schema = z.object({
   COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
 
   STATE_PATH: z.string().min(1).default('./data/mlops-bot.db'),
+  HISTORY_PATH: z.string().min(1).optional(),
   MLOPS_ADMINS: z.string().optional(),
   MLOPS_OPERATORS: z.string().optional(),
   CONSOLE_ROLE: z.enum(['read', 'operate', 'admin']).default('admin'),
