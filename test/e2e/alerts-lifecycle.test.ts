@@ -115,7 +115,11 @@ describe('alerts: failure cards, recovery, restarts and mutes', () => {
 
   it('posts exactly one card per subscribed channel, with the failed task and the error line of the real log', async () => {
     const runId = await failRun('card');
-    const card = await slack.waitFor((c) => isCard(c, 'C0ALERTS', runId), 30_000);
+    const card = await slack
+      .waitFor((c) => isCard(c, 'C0ALERTS', runId), 30_000)
+      .catch((err: Error) => {
+        throw new Error(`${err.message}\nbot log:\n${bot.output().slice(-6000)}`);
+      });
     const text = JSON.stringify(card.body.blocks);
     expect(text).toContain('chatops_flaky failed');
     expect(text).toContain('flaky');

@@ -35,6 +35,11 @@ export interface AirflowFailureWatcherDeps {
   airflow: Port;
   /** How far back the very first poll looks. */
   lookbackMs?: number;
+  /**
+   * When the bot started. The first look-back counts from here, not from the first successful poll, so a first
+   * poll that fails (Airflow down at start) cannot push the horizon past failures that happened meanwhile.
+   */
+  startedAt?: Date;
   logLines?: number;
   /** Who cleared a run from chat, when the audit log knows. */
   retriedBy?: (dagId: string, runId: string) => Promise<string | undefined>;
@@ -56,7 +61,7 @@ export function errorLineOf(lines: string[]): string | undefined {
   return undefined;
 }
 
-function parseCursor(raw: string | undefined, now: Date, lookbackMs: number): Cursor {
+function parseCursor(raw: string | undefined, from: Date, lookbackMs: number): Cursor {
   if (raw) {
     try {
       const c = JSON.parse(raw) as Cursor;
@@ -65,13 +70,14 @@ function parseCursor(raw: string | undefined, now: Date, lookbackMs: number): Cu
       // a corrupt cursor restarts from the look-back window rather than stopping the watcher
     }
   }
-  const since = new Date(now.getTime() - lookbackMs).toISOString();
+  const since = new Date(from.getTime() - lookbackMs).toISOString();
   return { v: 1, since, floor: since, open: {}, windows: {}, seen: {} };
 }
 
 /** One request per idle poll, whatever the number of DAGs: every run of every DAG updated since the cursor. */
 export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Watcher {
   const lookbackMs = deps.lookbackMs ?? HOUR;
+  const startedAt = deps.startedAt ?? new Date();
   const logLines = deps.logLines ?? 30;
 
   async function changedRuns(since: Date, signal: AbortSignal): Promise<DagRun[]> {
@@ -161,7 +167,7 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
     id: 'airflow-failures',
     topic: 'airflow.failures',
     async check(ctx: WatchContext) {
-      const c = parseCursor(ctx.cursor, ctx.now, lookbackMs);
+      const c = parseCursor(ctx.cursor, startedAt < ctx.now ? startedAt : ctx.now, lookbackMs);
       // The overlap covers clock skew between polls, but never reaches behind the first poll's look-back.
       const since = new Date(Math.max(Date.parse(c.since) - OVERLAP_MS, Date.parse(c.floor ?? c.since) || 0));
       const runs = await changedRuns(since, ctx.signal);

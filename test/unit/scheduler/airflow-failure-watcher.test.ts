@@ -81,7 +81,7 @@ const at = (sec: number) => new Date(T0.getTime() + sec * 1000);
 describe('the Airflow failure watcher', () => {
   let airflow: FakeAirflowRuns;
   let cursor: string | undefined;
-  const watcher = () => createAirflowFailureWatcher({ airflow, retriedBy: async () => 'slack:U42' });
+  const watcher = () => createAirflowFailureWatcher({ airflow, startedAt: at(0), retriedBy: async () => 'slack:U42' });
   const tick = async (sec: number) => {
     const out = await watcher().check({ cursor, now: at(sec), log, signal: new AbortController().signal });
     cursor = out.cursor;
@@ -205,7 +205,7 @@ describe('the failure watcher look-back', () => {
   it('never alerts on failures from before its first poll minus WATCH_LOOKBACK, even through the overlap', async () => {
     const airflow = new FakeAirflowRuns();
     airflow.put('etl', 'old', 'failed', at(-30));
-    const watcher = createAirflowFailureWatcher({ airflow, lookbackMs: 0 });
+    const watcher = createAirflowFailureWatcher({ airflow, lookbackMs: 0, startedAt: at(0) });
     const first = await watcher.check({ now: at(0), log, signal: new AbortController().signal });
     expect(first.alerts).toEqual([]);
     const second = await watcher.check({ cursor: first.cursor, now: at(5), log, signal: new AbortController().signal });
@@ -218,5 +218,16 @@ describe('the failure watcher look-back', () => {
       signal: new AbortController().signal,
     });
     expect(third.alerts.map((a) => a.key)).toEqual(['airflow:etl:new']);
+  });
+});
+
+describe('the failure watcher when its first poll fails', () => {
+  it('still counts its look-back from when the bot started, so no failure in between is lost', async () => {
+    const airflow = new FakeAirflowRuns();
+    const watcher = createAirflowFailureWatcher({ airflow, lookbackMs: 0, startedAt: at(0) });
+    // Airflow was down for the first polls; the run failed at 20 s; the first poll that works is at 60 s.
+    airflow.put('etl', 'r1', 'failed', at(20));
+    const out = await watcher.check({ now: at(60), log, signal: new AbortController().signal });
+    expect(out.alerts.map((a) => a.key)).toEqual(['airflow:etl:r1']);
   });
 });
