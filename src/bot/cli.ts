@@ -134,10 +134,12 @@ async function shell(app: App): Promise<number> {
   rl.on('SIGINT', () => rl.close());
   process.stdout.write(`mlops-bot shell as ${consoleActor().userId}; \`help\` lists commands, \`exit\` leaves.\n`);
   rl.prompt();
+  let typedExit = false;
   try {
     for await (const raw of rl) {
       const line = raw.trim();
-      if (line === 'exit' || line === 'quit') break;
+      typedExit = line === 'exit' || line === 'quit';
+      if (typedExit) break;
       const shown = /^history(?:\s+(\d+))?$/.exec(line);
       if (shown) printHistory(lines, Number(shown[1] ?? 20));
       else if (line !== '') {
@@ -151,8 +153,21 @@ async function shell(app: App): Promise<number> {
     rl.close();
     history.close();
   }
+  // Ctrl-D or the end of piped input leaves the cursor after the prompt.
+  if (!typedExit) process.stdout.write('\n');
   return EXIT.ok;
 }
+
+const terminalLog = {
+  write(record: string): void {
+    try {
+      const r = JSON.parse(record) as { msg?: string; err?: { message?: string } };
+      process.stderr.write(`mlops-bot: ${r.msg ?? 'error'}${r.err?.message ? `: ${r.err.message}` : ''}\n`);
+    } catch {
+      process.stderr.write(record);
+    }
+  },
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   const mode = argv[0];
@@ -170,8 +185,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
-  const quiet = mode !== 'serve' && config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
-  const log = createLogger({ level: quiet });
+  // At the default level a terminal user sees only errors, as one line: a warning (Docker down, say) repeats what
+  // the reply already says, and JSON is for log collectors.
+  const quiet = mode !== 'serve' && config.LOG_LEVEL === 'info';
+  const log = quiet
+    ? createLogger({ level: 'error', destination: terminalLog })
+    : createLogger({ level: config.LOG_LEVEL });
   const app = createApp({ config, log });
   const interrupted = new Promise<number>((resolve) => {
     const stop = () => resolve(mode === 'serve' ? EXIT.ok : EXIT.interrupted);

@@ -11,6 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function cli(args: string[], env: Record<string, string> = {}, input?: string) {
   const r = spawnSync(process.execPath, ['bin/mlops-bot.js', ...args], {
     env: {
+      HOME: dir,
       STATE_PATH: join(dir, 'state.db'),
       AIRFLOW_URL: 'http://127.0.0.1:1',
       MLFLOW_URL: 'http://127.0.0.1:1',
@@ -50,6 +51,13 @@ describe('mlops-bot one-shot', () => {
     expect(r.out).toContain('Airflow at http://127.0.0.1:1 is unreachable');
   });
 
+  it('keeps warnings out of the terminal: the reply already says Docker is down, stderr stays empty', () => {
+    const r = cli(['status'], { DOCKER_HOST: `unix://${join(dir, 'no-docker.sock')}` });
+    expect(r.out).toContain('is unreachable');
+    expect(r.out).toMatch(/Containers:\s+Docker at unix:\/\/\S+no-docker.sock is unreachable/);
+    expect(r.err).toBe('');
+  });
+
   it('prints every configuration problem and exits 2', () => {
     const r = cli(['help'], { AIRFLOW_URL: 'nope', HTTP_TIMEOUT_MS: 'soon' });
     expect(r.code).toBe(2);
@@ -73,5 +81,11 @@ describe('mlops-bot shell', () => {
     expect(r.out).toContain('Unknown option --bogus');
     // Nothing after `exit` runs.
     expect(r.out.match(/Commands/g)).toBeNull();
+  });
+
+  it('ends on a new line when the input ends without exit', () => {
+    const r = cli(['shell'], {}, 'help pause\n');
+    expect(r.code).toBe(0);
+    expect(r.out.endsWith('mlops> \n')).toBe(true);
   });
 });
