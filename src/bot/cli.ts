@@ -5,7 +5,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { toPlainText } from '../render/plain-text.js';
 import { quote } from './command-line.js';
 import { ConfigError, loadConfig } from './config.js';
-import { confirmLineOf, type RunOutcome } from './core.js';
+import { CONFIRM_LABEL, confirmLineOf, type RunOutcome } from './core.js';
 import { createLogger } from './logger.js';
 import { type App, consoleActor, consoleOrigin, createApp, serve } from './main.js';
 import type { Message } from './message.js';
@@ -69,6 +69,13 @@ const askOnce: Confirm = async (question) => {
   }
 };
 
+function withoutButtons(preview: Message, o: { keepConfirm: boolean }): Message {
+  const actions = preview.actions?.filter(
+    (a) => a.kind !== 'command' || (a.label === CONFIRM_LABEL ? o.keepConfirm : !/^cancel \S+$/.test(a.command)),
+  );
+  return { ...preview, actions };
+}
+
 /** Runs one line; a confirm preview asks y/N on a terminal and refuses without one. */
 async function runLine(app: App, line: string, confirm: Confirm | undefined, onEdit?: () => void): Promise<number> {
   const progress = async (m: Message) => {
@@ -77,9 +84,11 @@ async function runLine(app: App, line: string, confirm: Confirm | undefined, onE
   };
   const plan = app.core.plan(invocation(line));
   const message = await plan.run(progress);
-  print(message);
   const outcome = plan.outcome();
   const confirmLine = outcome === 'preview' ? confirmLineOf(message) : undefined;
+  // The y/N question replaces the Confirm button; without a terminal it shows the line to run. Cancel means nothing
+  // to a process that ends here.
+  print(confirmLine ? withoutButtons(message, { keepConfirm: !confirm }) : message);
   if (!confirmLine) return exitCodeOf(outcome);
   if (!confirm) {
     process.stderr.write('This command needs confirmation: run it again with --yes.\n');

@@ -1,6 +1,6 @@
 // The one-shot CLI asks y/N on a terminal: run it under a real pseudo-terminal (util-linux `script`) against the
 // real MLflow and check the alias moves only after `y`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,22 +35,36 @@ async function champion(): Promise<string> {
   return String(body.model_version.version);
 }
 
+function cliEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    STATE_PATH: join(dir, 'state.db'),
+    MLFLOW_URL,
+    // promote needs no Airflow: port 1 refuses, so a stray call would show as an error.
+    AIRFLOW_URL: 'http://127.0.0.1:1',
+    MLOPS_BOT_FROM_SOURCE: '1',
+  };
+}
+
+/** stdin from a pipe, as in a script or CI job. */
+function withoutTerminal(args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/mlops-bot.js', ...args], {
+    env: cliEnv(),
+    input: '',
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
 const sh = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** Runs `mlops-bot <args>` with a terminal as stdin and stdout; types `answer` + Enter at the y/N prompt. */
 function underTerminal(args: string[], answer: string): Promise<{ code: number | null; out: string }> {
   const cmd = [process.execPath, 'bin/mlops-bot.js', ...args].map(sh).join(' ');
   const child = spawn('script', ['-qec', cmd, '/dev/null'], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: dir,
-      TERM: 'dumb',
-      STATE_PATH: join(dir, 'state.db'),
-      MLFLOW_URL,
-      // promote needs no Airflow: port 1 refuses, so a stray call would show as an error.
-      AIRFLOW_URL: 'http://127.0.0.1:1',
-      MLOPS_BOT_FROM_SOURCE: '1',
-    },
+    env: { ...cliEnv(), TERM: 'dumb' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -85,7 +99,18 @@ describe('mlops-bot promote on a terminal', () => {
     expect(r.out).toMatch(/Now\W+v1/);
     expect(r.out).toContain('Cancelled. Nothing changed.');
     expect(r.out).not.toContain('needs confirmation');
+    // The question replaces the chat buttons.
+    expect(r.out).not.toMatch(/\[Confirm\]|\[Cancel\]/);
     expect(r.code).toBe(1);
+    expect(await champion()).toBe('1');
+  });
+
+  it('without a terminal refuses with exit 2, naming the line to run, and leaves the alias', async () => {
+    const r = withoutTerminal(['promote', model, '2']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('This command needs confirmation: run it again with --yes.');
+    expect(r.out).toContain(`[Confirm] → promote ${model} 2 --yes`);
+    expect(r.out).not.toContain('[Cancel]');
     expect(await champion()).toBe('1');
   });
 
@@ -96,5 +121,13 @@ describe('mlops-bot promote on a terminal', () => {
     expect(r.out).toContain('Roll back to v1');
     expect(r.code).toBe(0);
     expect(await champion()).toBe('2');
+  });
+
+  it('with --yes and no terminal runs at once: the rollback', async () => {
+    const r = withoutTerminal(['promote', model, '1', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`${model} champion → v1`);
+    expect(r.out).not.toContain('Proceed?');
+    expect(await champion()).toBe('1');
   });
 });
