@@ -60,7 +60,8 @@ function redact(key: string, value: unknown): unknown {
     try {
       value = JSON.stringify(redactJson(JSON.parse(value)));
     } catch {
-      // Not JSON after all: keep it as typed.
+      // Malformed JSON cannot be redacted key by key, and it may hold a secret: keep none of it.
+      return '[unparsed JSON]';
     }
   }
   const s = typeof value === 'string' ? value : JSON.stringify(value);

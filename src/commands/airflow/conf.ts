@@ -3,15 +3,15 @@ import type { DagParam } from '../../clients/airflow/types.js';
 
 export const MAX_CONF_BYTES = 64 * 1024;
 
+// Only a position: the parser's message and the text around the error can hold a secret the user typed.
 function where(raw: string, err: Error): string {
   const m = /position (\d+)/.exec(err.message);
-  if (!m) return err.message;
+  if (!m) return 'it ends early or has a stray character';
   const pos = Number(m[1]);
   const before = raw.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  const near = raw.slice(Math.max(0, pos - 10), pos + 10);
-  return `at line ${line}, column ${column}, near \`${near}\``;
+  return `at line ${line}, column ${column}`;
 }
 
 function tooBig(bytes: number): never {
@@ -35,7 +35,8 @@ export function parseConfJson(raw: string | undefined): Record<string, unknown> 
 }
 
 function typed(key: string, raw: string, p: DagParam | undefined): unknown {
-  const bad = (what: string) => userError('OPTIONS_INVALID', `Param \`${key}\` expects ${what}, not \`${raw}\`.`);
+  // The value itself is never echoed: replies to trigger go to the whole channel.
+  const bad = (what: string) => userError('OPTIONS_INVALID', `Param \`${key}\` expects ${what}.`);
   let v: unknown = raw;
   const types = p?.type ? p.type.split('|') : [];
   const is = (t: string) => types.includes(t);

@@ -62,7 +62,15 @@ describe('trigger', () => {
     const t = createTestCore();
     t.airflow.dags.set('train_model', fakeDag('train_model', { params: [{ name: 'epochs', type: 'integer' }] }));
     const m = await t.core.plan(lineInvocation('trigger train_model epochs=lots', operator)).run();
-    expect(m.text).toBe('Param `epochs` expects a whole number, not `lots`.');
+    expect(m.text).toBe('Param `epochs` expects a whole number.');
+    expect(t.airflow.triggered).toEqual([]);
+  });
+
+  it('never echoes what was typed into malformed conf, which may be a secret', async () => {
+    const t = createTestCore();
+    const m = await t.core.plan(lineInvocation(`trigger train_model --conf '{"db_password": hunter2}'`)).run();
+    expect(m.text).toMatch(/^conf is not valid JSON: /);
+    expect(JSON.stringify(m)).not.toContain('hunter2');
     expect(t.airflow.triggered).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ describe('bad input gets a clear message and changes nothing', () => {
     [
       'malformed JSON says where',
       `trigger train_model --conf '{"lr": 0.01,}'`,
-      /conf is not valid JSON: at line 1, column 13, near `/,
+      /conf is not valid JSON: at line 1, column 13\./,
     ],
     ['JSON that is not an object', `trigger train_model --conf '[1]'`, /conf must be a JSON object/],
     ['conf over 64 KB', `trigger train_model --conf '{"a":"${big}"}'`, /conf is 71 KB; the limit is 64 KB\./],
