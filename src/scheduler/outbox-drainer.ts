@@ -9,7 +9,8 @@ export interface DrainDeps {
   adapters: ReadonlyMap<Platform, Pick<ChatAdapter, 'post' | 'update'>>;
   log: Logger;
   now: () => Date;
-  maxAttempts?: number;
+  /** An item still undelivered this long after it was written is given up (a long chat outage). */
+  maxAgeMs?: number;
   batch?: number;
 }
 
@@ -20,6 +21,7 @@ export interface DrainResult {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+const MAX_AGE_MS = 24 * 3_600_000;
 
 /** Seconds to wait that the platform asked for (Slack's and Discord's 429s), when the error carries it. */
 function retryAfterMs(err: unknown): number | undefined {
@@ -47,7 +49,7 @@ async function deliver(item: OutboxItem, deps: DrainDeps): Promise<PostedRef | u
 
 /** Sends what is due; every item was written before this runs, so a crash here loses nothing. */
 export async function drainOutbox(deps: DrainDeps): Promise<DrainResult> {
-  const maxAttempts = deps.maxAttempts ?? 8;
+  const maxAgeMs = deps.maxAgeMs ?? MAX_AGE_MS;
   const result: DrainResult = { sent: 0, retried: 0, dead: 0 };
   const items = await deps.store.pendingOutbox(deps.now(), deps.batch ?? 50);
   for (const item of items) {
@@ -62,7 +64,8 @@ export async function drainOutbox(deps: DrainDeps): Promise<DrainResult> {
       result.sent++;
     } catch (err) {
       const attempts = item.attempts + 1;
-      const dead = attempts >= maxAttempts;
+      // Give up by age, not by count: an outage of a few minutes must not drop the cards written during it.
+      const dead = deps.now().getTime() - item.createdAt.getTime() >= maxAgeMs;
       const wait = retryAfterMs(err) ?? Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempts - 1));
       const message = err instanceof Error ? err.message : String(err);
       await deps.store.settleOutbox(item.id, { error: message, retryAt: new Date(deps.now().getTime() + wait), dead });

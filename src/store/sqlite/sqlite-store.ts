@@ -173,6 +173,12 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
        VALUES (@key, @dest, @platform, @channel_id, @thread_id, @kind, @message, @alert_key, @at, @at)
        ON CONFLICT (key, dest) DO NOTHING`,
     ),
+    // A newer edit of a card makes older pending edits of it pointless, and sent late they would undo it.
+    supersede: db.prepare(
+      `UPDATE outbox SET state = 'sent', last_error = 'superseded by a newer edit', settled_at = @at
+       WHERE state = 'pending' AND kind = 'update' AND alert_key = @alert_key AND platform = @platform
+         AND channel_id = @channel_id AND key <> @key`,
+    ),
     getAlert: db.prepare('SELECT * FROM alerts WHERE key = ?'),
     putAlert: db.prepare(
       `INSERT INTO alerts (key, state, data, updated_at) VALUES (@key, @state, @data, @updated_at)
@@ -226,6 +232,14 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
 
   const enqueueAll = (items: NewOutboxItem[], at: number) => {
     for (const item of items) {
+      if (item.kind === 'update' && item.alertKey)
+        st.supersede.run({
+          at,
+          alert_key: item.alertKey,
+          platform: item.dest.platform,
+          channel_id: item.dest.channelId,
+          key: item.key,
+        });
       st.enqueue.run({
         key: item.key,
         dest: destKey(item.dest),

@@ -154,6 +154,48 @@ describe('the scheduler and its outbox', () => {
     expect(s.slack.posts).toHaveLength(1);
   });
 
+  it('keeps retrying a card through a ten-minute chat outage and delivers it once when chat is back', async () => {
+    const s = setup();
+    await subscribeFailures(s.store, slackOps);
+    s.slack.failNext = Array.from({ length: 40 }, () => new Error('503 service unavailable'));
+    s.watcher.next = [alert('open', 'etl failed')];
+    await s.scheduler.runOnce('scripted');
+    for (let i = 0; i < 120 && s.slack.failNext.length > 0; i++) {
+      s.advance(5_000);
+      await s.scheduler.drain();
+    }
+    s.slack.failNext = [];
+    s.advance(300_000);
+    await s.scheduler.drain();
+    await s.scheduler.drain();
+    expect(s.slack.posts.map((p) => p.message.title)).toEqual(['etl failed']);
+  });
+
+  it('drops an older pending edit of a card once a newer edit is written, so the card never goes back', async () => {
+    const s = setup();
+    await subscribeFailures(s.store, slackOps);
+    s.watcher.next = [alert('open', 'etl failed')];
+    await s.scheduler.runOnce('scripted');
+    const originalUpdate = s.slack.update.bind(s.slack);
+    let refuse = true;
+    s.slack.update = async (ref, message) => {
+      if (refuse) {
+        refuse = false;
+        throw Object.assign(new Error('rate limited'), { retryAfter: 60 });
+      }
+      return originalUpdate(ref, message);
+    };
+    s.advance(1_000);
+    s.watcher.next = [alert('update', 'etl retrying')];
+    await s.scheduler.runOnce('scripted');
+    s.advance(1_000);
+    s.watcher.next = [alert('resolve', 'etl recovered')];
+    await s.scheduler.runOnce('scripted');
+    s.advance(120_000);
+    await s.scheduler.drain();
+    expect(s.slack.edits.map((e) => e.message.title)).toEqual(['etl recovered']);
+  });
+
   it('keeps pending posts across a restart and sends them once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlops-sched-'));
     dirs.push(dir);
