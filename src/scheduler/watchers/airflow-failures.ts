@@ -12,6 +12,8 @@ interface OpenIncident {
   openedAt: string;
   /** Failed attempts so far: the first failure and every failed retry. */
   failures: number;
+  /** End of the latest failed attempt: only a success that ends later is a recovery. */
+  failedAt?: string;
 }
 
 interface DagWindow {
@@ -125,6 +127,7 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
     const prior = c.open[key];
     const incident = prior ?? { dagId: run.dagId, runId: run.runId, cardKey, openedAt: now.toISOString(), failures: 0 };
     incident.failures++;
+    incident.failedAt = run.endDate?.toISOString() ?? now.toISOString();
     c.open[key] = incident;
     if (prior) return { key: prior.cardKey, kind: 'update', message, match: { dag: run.dagId }, subject: run.dagId };
     // A run that fails again after a retry turns its own card red again instead of posting another.
@@ -135,7 +138,12 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
   async function resolveAlerts(run: DagRun, c: Cursor, now: Date): Promise<Alert[]> {
     const alerts: Alert[] = [];
     const sameRun = c.open[runKey(run.dagId, run.runId)];
-    const incidents = sameRun ? [sameRun] : Object.values(c.open).filter((o) => o.dagId === run.dagId);
+    const endedAt = run.endDate?.getTime() ?? now.getTime();
+    // A success re-read through the overlap may have ended before the failure: that is no recovery.
+    const laterThan = (o: OpenIncident) => !o.failedAt || endedAt > Date.parse(o.failedAt);
+    const incidents = (sameRun ? [sameRun] : Object.values(c.open).filter((o) => o.dagId === run.dagId)).filter(
+      laterThan,
+    );
     for (const inc of incidents) {
       const retriedBy = inc.runId === run.runId ? await deps.retriedBy?.(run.dagId, run.runId) : undefined;
       const facts = {

@@ -231,3 +231,18 @@ describe('the failure watcher when its first poll fails', () => {
     expect(out.alerts.map((a) => a.key)).toEqual(['airflow:etl:r1']);
   });
 });
+
+describe('recovery order', () => {
+  it('does not call a failure recovered by a success that ended before it', async () => {
+    const airflow = new FakeAirflowRuns();
+    const watcher = createAirflowFailureWatcher({ airflow, lookbackMs: 60_000, startedAt: at(0) });
+    const signal = new AbortController().signal;
+    airflow.put('etl', 'earlier_ok', 'success', at(-20));
+    airflow.put('etl', 'failed', 'failed', at(-10));
+    const first = await watcher.check({ now: at(0), log, signal });
+    expect(first.alerts.map((a) => a.kind)).toEqual(['open']);
+    // The next poll re-reads both through the overlap.
+    const second = await watcher.check({ cursor: first.cursor, now: at(5), log, signal });
+    expect(second.alerts).toEqual([]);
+  });
+});
