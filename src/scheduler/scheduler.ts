@@ -92,10 +92,20 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }
 
   const queues = new Map<string, Promise<void>>();
+  const waiting = new Map<string, Promise<void>>();
 
-  /** Ticks of one watcher never overlap: a webhook kick during a cron tick waits for it, then runs. */
+  /**
+   * Ticks of one watcher never overlap: a kick during a tick waits for it, then runs once; further kicks while one
+   * is already waiting share it (a hundred task-failure pushes cost one more tick, not a hundred).
+   */
   function runOnce(id: string): Promise<void> {
-    const next = (queues.get(id) ?? Promise.resolve()).then(() => tick(id));
+    const queued = waiting.get(id);
+    if (queued) return queued;
+    const next = (queues.get(id) ?? Promise.resolve()).then(() => {
+      waiting.delete(id);
+      return tick(id);
+    });
+    waiting.set(id, next);
     const settled = next.catch(() => undefined);
     queues.set(id, settled);
     void settled.then(() => {
@@ -148,6 +158,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     async stop() {
       await Promise.all(tasks.map((t) => t.destroy()));
       tasks.length = 0;
+      // Let running ticks finish before the store closes under them.
+      await Promise.all([...queues.values()]);
       await draining;
     },
   };

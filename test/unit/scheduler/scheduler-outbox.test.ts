@@ -217,3 +217,38 @@ describe('the scheduler and its outbox', () => {
     await second.store.close();
   });
 });
+
+describe('watcher kicks', () => {
+  it('share one waiting tick when many arrive while a tick runs', async () => {
+    let checks = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow: Watcher = {
+      id: 'slow',
+      topic: 'airflow.failures',
+      async check() {
+        checks++;
+        if (checks === 1) await gate;
+        return { alerts: [], cursor: String(checks) };
+      },
+    };
+    const store = createSqliteStore({ path: ':memory:' });
+    const scheduler = createScheduler({
+      watchers: [slow],
+      store,
+      adapters: new Map(),
+      defaults: [],
+      log: pino({ level: 'silent' }),
+      intervalSec: 30,
+    });
+    const first = scheduler.runOnce('slow');
+    while (checks === 0) await new Promise((r) => setImmediate(r));
+    const kicks = Array.from({ length: 100 }, () => scheduler.runOnce('slow'));
+    release();
+    await Promise.all([first, ...kicks]);
+    expect(checks).toBe(2);
+    await store.close();
+  });
+});
