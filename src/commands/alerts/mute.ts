@@ -19,6 +19,8 @@ const pattern = z
   .string()
   .max(200)
   .regex(/^[\w.*?\-[\]{},]+$/, 'use a DAG, service or model name, or a glob such as train_*')
+  // Many wildcards make glob matching backtrack for minutes inside a watcher tick.
+  .refine((s) => (s.match(/[*?]/g) ?? []).length <= 3, 'use at most 3 wildcards (* or ?)')
   .describe('DAG, service or model (glob), or * for everything');
 
 export const mute = defineCommand({

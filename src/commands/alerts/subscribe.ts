@@ -7,7 +7,9 @@ import { describeFilter, TOPICS } from './topics.js';
 const glob = z
   .string()
   .max(200)
-  .regex(/^[\w.*?\-[\]{},]+$/, 'use letters, digits, _ . - and the glob characters * ? [ ] { } ,');
+  .regex(/^[\w.*?\-[\]{},]+$/, 'use letters, digits, _ . - and the glob characters * ? [ ] { } ,')
+  // Many wildcards make glob matching backtrack for minutes inside a watcher tick.
+  .refine((s) => (s.match(/[*?]/g) ?? []).length <= 3, 'use at most 3 wildcards (* or ?)');
 
 export const subscribe = defineCommand({
   name: 'subscribe',
@@ -40,7 +42,10 @@ export const subscribe = defineCommand({
         filter.tag = o.tag;
       }
     }
-    const existing = await store.subscriptions({ topic, dest: origin });
+    const existing = await store.subscriptions({
+      topic,
+      dest: { platform: origin.platform, channelId: origin.channelId },
+    });
     const same = existing.find((s) => JSON.stringify(s.filter) === JSON.stringify(filter));
     if (same) {
       return {

@@ -9,7 +9,7 @@ export const subscriptions = defineCommand({
   permission: 'read',
   options: z.object({}),
   async handler({ origin, store, clock }) {
-    const subs = await store.subscriptions({ dest: origin });
+    const subs = await store.subscriptions({ dest: { platform: origin.platform, channelId: origin.channelId } });
     const mutes = (await store.mutes(clock.now())).filter(
       (m) => m.dest.platform === origin.platform && m.dest.channelId === origin.channelId,
     );

@@ -17,7 +17,7 @@ export const unsubscribe = defineCommand({
       .describe('Subscription id'),
   }),
   async handler({ options: o, origin, store }) {
-    const mine = await store.subscriptions({ dest: origin });
+    const mine = await store.subscriptions({ dest: { platform: origin.platform, channelId: origin.channelId } });
     if (!mine.some((s) => s.id === o.id)) {
       throw userError('NOT_FOUND', `This channel has no subscription \`${o.id}\`. Run \`subscriptions\` to list them.`);
     }

@@ -71,6 +71,23 @@ describe('alert verbs', () => {
     expect(t.store.muted).toHaveLength(0);
   });
 
+  it("lists and removes the channel's subscriptions from inside a thread too", async () => {
+    const t = setup();
+    await run(t, 'subscribe failures');
+    const inThread = {
+      ...lineInvocation('subscriptions', reader),
+      origin: { platform: 'slack' as const, channelId: 'C1', threadId: '1.2' },
+    };
+    expect((await t.core.plan(inThread).run()).title).toBe('1 subscription in this channel');
+  });
+
+  it('refuses globs with so many wildcards that matching them could stall the bot', async () => {
+    const t = setup();
+    const reply = await run(t, 'mute *?*?*?*?x 1h');
+    expect(JSON.stringify(reply)).toContain('at most 3 wildcards');
+    expect(t.store.muted).toHaveLength(0);
+  });
+
   it('lets readers list but not subscribe', async () => {
     const t = setup();
     const denied = await run(t, 'subscribe failures', reader);
