@@ -4,6 +4,7 @@ import { createAdapters } from '../adapters/index.js';
 import { createAirflowClient } from '../clients/airflow/create-airflow-client.js';
 import type { Clients } from '../clients/clients.js';
 import { createDockerClient } from '../clients/docker/docker-client.js';
+import { safeUrl } from '../clients/http.js';
 import { createMlflowClient } from '../clients/mlflow/create-mlflow-client.js';
 import { commandSet } from '../commands/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
@@ -39,7 +40,8 @@ export function createApp(deps: { config: Config; log: Logger }): App {
   const clients: Clients = {
     airflow: createAirflowClient({
       baseUrl: config.AIRFLOW_URL,
-      uiUrl: config.AIRFLOW_UI_URL,
+      // Links are posted in chat: never with credentials from the API URL.
+      uiUrl: safeUrl(config.AIRFLOW_UI_URL ?? config.AIRFLOW_URL),
       username: config.AIRFLOW_USERNAME,
       password: config.AIRFLOW_PASSWORD,
       apiVersion: config.AIRFLOW_API_VERSION,
@@ -48,7 +50,7 @@ export function createApp(deps: { config: Config; log: Logger }): App {
     }),
     mlflow: createMlflowClient({
       baseUrl: config.MLFLOW_URL,
-      uiUrl: config.MLFLOW_UI_URL,
+      uiUrl: safeUrl(config.MLFLOW_UI_URL ?? config.MLFLOW_URL),
       username: config.MLFLOW_TRACKING_USERNAME,
       password: config.MLFLOW_TRACKING_PASSWORD,
       timeoutMs: config.HTTP_TIMEOUT_MS,
@@ -158,7 +160,7 @@ export async function serve(app: App): Promise<Server> {
       secret: config.MLFLOW_WEBHOOK_SECRET,
       store,
       defaults,
-      uiUrl: config.MLFLOW_UI_URL ?? config.MLFLOW_URL,
+      uiUrl: safeUrl(config.MLFLOW_UI_URL ?? config.MLFLOW_URL),
       drain: () => scheduler.drain(),
       log: log.child({ webhook: 'mlflow' }),
     }),

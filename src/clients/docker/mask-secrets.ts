@@ -48,8 +48,14 @@ const RULES: readonly Rule[] = [
 ];
 
 /** Returns the text with obvious secrets replaced by ****; the surrounding words stay so the line still reads. */
+// Masking is regex work per rule: a pathological multi-megabyte line would block the event loop for minutes.
+const MAX_LINE = 4_096;
+
 export function maskSecrets(text: string): string {
-  let out = text;
+  let out = text
+    .split('\n')
+    .map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)}… (${l.length - MAX_LINE} chars cut)` : l))
+    .join('\n');
   for (const rule of RULES) out = out.replace(rule.pattern, rule.replace as (m: string, ...a: unknown[]) => string);
   return out;
 }

@@ -1,4 +1,5 @@
 import type { AirflowClient, DagRun } from '../../clients/airflow/types.js';
+import { maskSecrets } from '../../clients/docker/mask-secrets.js';
 import { failureCard, recoveredCard, recoveredReply, retryingCard } from '../cards/airflow-cards.js';
 import type { Alert, WatchContext, Watcher } from '../watcher.js';
 
@@ -107,7 +108,8 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
           { signal },
         )
         .catch(() => undefined);
-      logTail = log?.lines ?? [];
+      // Cards go to whole channels: credentials a task printed stay masked.
+      logTail = (log?.lines ?? []).map(maskSecrets);
     }
     const key = runKey(run.dagId, run.runId);
     const w = c.windows[run.dagId];

@@ -112,6 +112,8 @@ describe('the Airflow failure watcher', () => {
     expect(a?.message.fields?.find((f) => f.label === 'Failed task')?.value).toBe('train');
     expect(a?.message.text).toContain('RuntimeError: train_model exploded');
     expect(a?.message.actions?.map((x) => x.label)).toEqual(['Retry', 'Logs', 'Mute 1h', 'Open in Airflow']);
+    expect(a?.message.code?.body).toContain('postgres://etl:');
+    expect(JSON.stringify(a?.message)).not.toContain('hunter2');
   });
 
   it('does not alert twice for a run seen again in the overlap or after a restart', async () => {
