@@ -65,6 +65,7 @@ class FakeAirflowRuns implements Port {
       url: 'http://af/log',
       lines: [
         '[task] starting',
+        'connecting to postgres://etl:hunter2@db:5432/warehouse',
         'Traceback (most recent call last):',
         '  File "x.py", line 3',
         `RuntimeError: ${req.dagId} exploded`,
