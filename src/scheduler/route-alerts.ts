@@ -15,6 +15,9 @@ const sameDest = (a: Destination, b: Destination) => a.platform === b.platform &
 
 function matches(sub: Subscription, alert: Alert): boolean {
   return Object.entries(sub.filter).every(([k, pattern]) => {
+    // A tag filter needs the alert to know its DAG's tags, and one of them to match.
+    if (k === 'tag')
+      return (alert.match.tags ?? '').split(',').some((t) => t && picomatch.isMatch(t, pattern, { nocase: true }));
     const v = alert.match[k];
     if (v === undefined) return true;
     return picomatch.isMatch(v, pattern, { nocase: true });

@@ -3,7 +3,8 @@ import { maskSecrets } from '../../clients/docker/mask-secrets.js';
 import { failureCard, recoveredCard, recoveredReply, retryingCard } from '../cards/airflow-cards.js';
 import type { Alert, WatchContext, Watcher } from '../watcher.js';
 
-type Port = Pick<AirflowClient, 'listDagRuns' | 'listTaskInstances' | 'taskLog'>;
+type Port = Pick<AirflowClient, 'listDagRuns' | 'listTaskInstances' | 'taskLog'> &
+  Partial<Pick<AirflowClient, 'getDag'>>;
 
 interface OpenIncident {
   dagId: string;
@@ -111,6 +112,9 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
       // Cards go to whole channels: credentials a task printed stay masked.
       logTail = (log?.lines ?? []).map(maskSecrets);
     }
+    // Tags let `subscribe failures --tag prod` pick DAGs; one request per new failure, none per idle poll.
+    const dag = await deps.airflow.getDag?.(run.dagId, { signal }).catch(() => undefined);
+    const match = { dag: run.dagId, tags: (dag?.tags ?? []).join(',') };
     const key = runKey(run.dagId, run.runId);
     const w = c.windows[run.dagId];
     const inWindow = w && now.getTime() - Date.parse(w.start) < HOUR;
@@ -131,10 +135,10 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
     incident.failures++;
     incident.failedAt = run.endDate?.toISOString() ?? now.toISOString();
     c.open[key] = incident;
-    if (prior) return { key: prior.cardKey, kind: 'update', message, match: { dag: run.dagId }, subject: run.dagId };
+    if (prior) return { key: prior.cardKey, kind: 'update', message, match, subject: run.dagId };
     // A run that fails again after a retry turns its own card red again instead of posting another.
     const kind = grouped || again ? 'update' : 'open';
-    return { key: cardKey, kind, message, match: { dag: run.dagId }, subject: run.dagId };
+    return { key: cardKey, kind, message, match, subject: run.dagId };
   }
 
   async function resolveAlerts(run: DagRun, c: Cursor, now: Date): Promise<Alert[]> {

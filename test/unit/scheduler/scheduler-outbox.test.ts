@@ -108,6 +108,22 @@ describe('the scheduler and its outbox', () => {
     expect(s.slack.posts).toEqual([]);
   });
 
+  it('sends a tag subscription only the failures of DAGs carrying that tag', async () => {
+    const s = setup();
+    await s.store.subscribe({
+      dest: slackOps,
+      topic: 'airflow.failures',
+      filter: { tag: 'prod' },
+      createdBy: 'slack:U1',
+    });
+    s.watcher.next = [
+      { ...alert('open', 'etl failed'), match: { dag: 'etl', tags: 'ml,prod' } },
+      { ...alert('open', 'scratch failed', 'scratch'), match: { dag: 'scratch', tags: 'dev' } },
+    ];
+    await s.scheduler.runOnce('scripted');
+    expect(s.slack.posts.map((p) => p.message.title)).toEqual(['etl failed']);
+  });
+
   it('falls back to ALERT_CHANNELS when nobody subscribed', async () => {
     const s = setup({ defaults: [slackOps] });
     s.watcher.next = [alert('open', 'etl failed')];
