@@ -69,7 +69,17 @@ const schema = z.object({
     .optional(),
   DISCORD_API_URL: url('DISCORD_API_URL').default('https://discord.com/api'),
 
-  WATCH_INTERVAL: z.coerce.number().int().min(5).max(86_400).default(30),
+  WATCH_INTERVAL: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(86_400)
+    .default(30)
+    // node-cron fires on clock boundaries: other values would give uneven gaps between polls.
+    .refine(
+      (n) => (n < 60 ? 60 % n === 0 : n < 3_600 ? n % 60 === 0 && 60 % (n / 60) === 0 : n % 3_600 === 0),
+      'WATCH_INTERVAL must divide a minute (5, 6, 10, 12, 15, 20, 30), be whole minutes dividing an hour, or whole hours',
+    ),
   WATCH_LOOKBACK: z.coerce
     .number()
     .int()

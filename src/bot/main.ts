@@ -133,9 +133,11 @@ export async function serve(app: App): Promise<Server> {
         lookbackMs: config.WATCH_LOOKBACK * 1000,
         // The audit log knows who cleared a run from chat; the recovery card names them.
         retriedBy: async (dag, run) =>
-          (await store.listAudit({ limit: 500 })).find(
-            (e) => e.verb === 'retry' && e.outcome === 'ok' && e.line.includes(dag) && e.line.includes(run),
-          )?.actor,
+          (await store.listAudit({ limit: 500 })).find((e) => {
+            // Compare whole tokens: `train` must not match a retry of `train_v2`.
+            const [verb, d, r] = e.line.split(/\s+/);
+            return verb === 'retry' && e.outcome === 'ok' && d === dag && r === run;
+          })?.actor,
       }),
       createMlflowBestWatcher({
         mlflow: clients.mlflow,

@@ -52,6 +52,10 @@ export const status = defineCommand({
       fields.push({ label: 'Failed runs (24 h)', value: String(failed.value.total), inline: true });
       if (failed.value.total > 0) ok = false;
     }
+    const dockerDown =
+      containers.status === 'fulfilled' &&
+      !containers.value.ok &&
+      !containers.value.fields.some((f) => f.value.includes('down:'));
     if (containers.status === 'fulfilled') {
       fields.push(...containers.value.fields);
       // A stack without Docker is common (the local demo); only containers that are down need attention.
@@ -60,7 +64,7 @@ export const status = defineCommand({
     const version = af.status === 'fulfilled' ? `Airflow ${af.value.version} (API ${af.value.apiVersion})` : undefined;
     const mlVersion = ml.status === 'fulfilled' && ml.value.version ? `MLflow ${ml.value.version}` : undefined;
     return {
-      title: ok ? 'All services healthy' : 'Needs attention',
+      title: ok ? (dockerDown ? 'Airflow and MLflow healthy' : 'All services healthy') : 'Needs attention',
       tone: ok ? 'success' : 'warning',
       fields,
       footer: [version, mlVersion].filter(Boolean).join(' · ') || undefined,

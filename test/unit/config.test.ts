@@ -39,3 +39,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ AIRFLOW_URL: 'http://af:8082/' }).AIRFLOW_URL).toBe('http://af:8082');
   });
 });
+
+describe('WATCH_INTERVAL', () => {
+  it('accepts intervals that fall evenly on the clock and refuses the others with the allowed values', () => {
+    for (const ok of ['5', '30', '600', '3600', '86400'])
+      expect(loadConfig({ WATCH_INTERVAL: ok }).WATCH_INTERVAL).toBe(Number(ok));
+    expect(() => loadConfig({ WATCH_INTERVAL: '45' })).toThrow(/must divide a minute/);
+    expect(() => loadConfig({ WATCH_INTERVAL: '90' })).toThrow(/must divide a minute/);
+  });
+});
