@@ -176,7 +176,10 @@ if (!process.argv.includes('--requests-only')) {
           250,
         );
         const card = await slack.waitFor(
-          (c) => c.method === 'chat.postMessage' && JSON.stringify(c.body.blocks ?? '').includes(runId),
+          // From the third failure within the hour the card is updated with a counter instead of a new post.
+          (c) =>
+            (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+            JSON.stringify(c.body.blocks ?? '').includes(runId),
           60_000,
         );
         out.push(card.at - (run.endDate?.getTime() ?? card.at));

@@ -28,7 +28,9 @@ pid_alive() {
   local pid
   [ -f "$PIDFILE" ] || return 1
   pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  # A pid file left by a killed daemon may name a pid the system has since given to another process.
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--pidfile $PIDFILE"
 }
 
 dkr() { DOCKER_HOST="$HOST" docker "$@"; }
