@@ -172,9 +172,9 @@ describe('Airflow verbs on the real Airflow 3', () => {
 
   it('trigger types conf pairs against the declared params before anything runs', async () => {
     const m = await run('trigger ml_pipeline_end_to_end n_estimators=lots');
-    expect(m.text).toBe('Param `n_estimators` expects a whole number, not `lots`.');
+    expect(m.text).toBe('Param `n_estimators` expects a whole number.');
     const bounds = await run('trigger ml_pipeline_end_to_end n_estimators=5');
-    expect(bounds.text).toBe('Param `n_estimators` expects at least 10, not `5`.');
+    expect(bounds.text).toBe('Param `n_estimators` expects at least 10.');
   });
 
   it('an unknown DAG is named', async () => {
