@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
@@ -151,7 +152,7 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
         for (;;) {
           last = await Promise.all(containers.map(async (c) => toStatus(await inspect(c.Id, opts.signal))));
           if (last.every(settled) || Date.now() >= deadline) break;
-          await sleep(pollMs, opts.signal);
+          await sleep(pollMs, undefined, { signal: opts.signal });
         }
         const worst = last.find((s) => !ready(s)) ?? (last[0] as ServiceStatus);
         const result: RestartResult = {
@@ -254,20 +255,5 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
