@@ -26,7 +26,8 @@ export interface SlackHandlerDeps {
 interface Origin {
   inv: Omit<Invocation, 'input'> & { input: { kind: 'line'; line: string } };
   respond?: RespondFn;
-  replaces?: PostedRef | 'response_url';
+  /** The message a clicked button sits on: the answer replaces it when the plan answers a preview. */
+  clicked?: PostedRef | 'response_url';
 }
 
 const actor = (userId: string, displayName?: string): Actor => ({
@@ -36,33 +37,33 @@ const actor = (userId: string, displayName?: string): Actor => ({
   roleIds: [],
 });
 
-// Confirm (the line plus --yes) and Cancel answer a preview, so their result takes the preview's place.
-const answersPreview = (line: string) => /(^|\s)--yes(\s|$)/.test(line) || /^\s*cancel(\s|$)/.test(line);
-
 const STARTING: Message = { tone: 'warning', text: 'The bot is still starting. Try again in a moment.' };
 const EXPIRED: Message = { tone: 'warning', text: 'This button has expired. Run the command again.' };
 
 export function registerSlackHandlers(deps: SlackHandlerDeps): void {
   const { app } = deps;
 
-  async function dispatch({ inv, respond, replaces }: Origin): Promise<void> {
+  async function dispatch({ inv, respond, clicked }: Origin): Promise<void> {
     const log = deps.log.child({ inv: inv.id, via: inv.via, user: inv.actor.userId });
-    const core = deps.core();
-    const plan = core?.plan(inv);
-    const reply = createSlackReply({
-      mode: plan?.reply ?? 'ephemeral',
-      origin: inv.origin,
-      userId: inv.actor.userId,
-      poster: deps.poster,
-      render: deps.render,
-      log,
-      respond,
-      replaces,
-    });
-    if (!plan) return reply.send(STARTING);
+    const replyAs = (mode: 'ephemeral' | 'channel', replaces?: Origin['clicked']) =>
+      createSlackReply({
+        mode,
+        origin: inv.origin,
+        userId: inv.actor.userId,
+        poster: deps.poster,
+        render: deps.render,
+        log,
+        respond,
+        replaces,
+      });
+    const plan = deps.core()?.plan(inv);
+    if (!plan) return replyAs('ephemeral').send(STARTING);
+    const reply = replyAs(plan.reply, plan.answersPreview ? clicked : undefined);
     const progress = (m: Message) =>
       reply.send(m).catch((err: unknown) => log.warn({ err }, 'slack progress edit failed'));
     const message = await plan.run(progress);
+    // A refused Confirm or Cancel goes to the clicker alone; the preview stays as it was, buttons and all.
+    if (plan.answersPreview && plan.refused()) return replyAs('ephemeral').send(message);
     await reply.send(message);
   }
 
@@ -116,12 +117,10 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
           }
           line = saved;
         }
-        let replaces: PostedRef | 'response_url' | undefined;
-        if (answersPreview(line))
-          replaces =
-            container.is_ephemeral || !container.message_ts
-              ? 'response_url'
-              : { platform: 'slack', channelId, messageId: container.message_ts };
+        const clicked: Origin['clicked'] =
+          container.is_ephemeral || !container.message_ts
+            ? 'response_url'
+            : { platform: 'slack', channelId, messageId: container.message_ts };
         return {
           inv: {
             id: body.trigger_id || randomUUID(),
@@ -132,7 +131,7 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
             input: { kind: 'line', line },
           },
           respond,
-          replaces,
+          clicked,
         };
       });
     },
