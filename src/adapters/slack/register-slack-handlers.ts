@@ -6,6 +6,7 @@ import type { Message } from '../../bot/message.js';
 import type { Actor, BotCore, Destination, Invocation, PostedRef } from '../../bot/types.js';
 import type { Store } from '../../store/store.js';
 import type { FollowUpQueue } from './follow-up-queue.js';
+import { createRecentIds } from './recent-ids.js';
 import type { SlackPoster } from './slack-poster.js';
 import type { SlackRender } from './slack-render.js';
 import { createSlackReply } from './slack-reply.js';
@@ -36,6 +37,9 @@ const actor = (userId: string, displayName?: string): Actor => ({
   displayName,
   roleIds: [],
 });
+
+/** Slack redelivers an event it saw no 200 for within 3 s, up to three times over about five minutes. */
+const EVENT_IDS_KEPT = 10_000;
 
 const STARTING: Message = { tone: 'warning', text: 'The bot is still starting. Try again in a moment.' };
 const EXPIRED: Message = { tone: 'warning', text: 'This button has expired. Run the command again.' };
@@ -76,6 +80,17 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
         .catch((err: unknown) => deps.log.error({ err, what }, 'slack handler failed')),
     );
   };
+
+  // Bolt acks an Events API request before any middleware runs, so a redelivery dropped here is acked too.
+  const handledEvents = createRecentIds(EVENT_IDS_KEPT);
+  app.use(async ({ body, context, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !handledEvents.add(eventId)) {
+      deps.log.info({ eventId, retry: context.retryNum, reason: context.retryReason }, 'slack redelivery dropped');
+      return;
+    }
+    await next();
+  });
 
   app.command(deps.command ?? '/mlops', async ({ command, ack, respond }) => {
     await ack();

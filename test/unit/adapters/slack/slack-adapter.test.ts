@@ -260,6 +260,25 @@ describe('the Slack adapter in HTTP mode', () => {
     expect(post.body.thread_ts).toBe(core.planned[0]?.origin.threadId);
   });
 
+  it('acks a redelivery of an event it already handled and answers it once', async () => {
+    await driver.mention('echo once', {}, { eventId: 'Ev0SAME' });
+    await stand.waitFor((c) => c.method === 'chat.postEphemeral');
+
+    await driver.mention('echo once', {}, { eventId: 'Ev0SAME', retry: 1 });
+    await driver.mention('echo once', {}, { eventId: 'Ev0SAME', retry: 2 });
+
+    await new Promise((r) => setTimeout(r, 100));
+    expect(core.planned.filter((i) => i.via === 'mention')).toHaveLength(1);
+    expect(stand.calls.filter((c) => c.method === 'chat.postEphemeral')).toHaveLength(1);
+  });
+
+  it('answers a redelivery of an event it never saw, as when the first delivery failed', async () => {
+    await driver.mention('echo late', {}, { eventId: 'Ev0FIRSTLOST', retry: 1 });
+
+    await stand.waitFor((c) => c.method === 'chat.postEphemeral');
+    expect(core.planned).toMatchObject([{ via: 'mention', input: { line: 'echo late' } }]);
+  });
+
   it('sends a refused Confirm to the clicker alone and leaves the preview as it was', async () => {
     await driver.invoke('retry train_model');
     await driver.nextReply();
