@@ -43,6 +43,7 @@ export interface DiscordAdapterDeps {
 
 const EXPIRED = 'This button has expired. Run the command again.';
 const FAILED = 'Something went wrong. Reference `';
+const ELSEWHERE = 'This bot answers only in its own server. Nothing was run.';
 
 export interface DiscordAdapter extends ChatAdapter {
   /** For /healthz: started, and the gateway connection ready (it is not while reconnecting). */
@@ -82,9 +83,17 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): DiscordAdapter {
 
   async function route(i: Interaction, roles: readonly string[]): Promise<void> {
     if (!core) return;
+    // With DISCORD_GUILD_ID set, DMs and other servers (a stale global command, say) get nothing but a refusal.
+    if (config.guildId && i.guildId !== config.guildId) return refuseElsewhere(i);
     if (i.isChatInputCommand()) return onCommand(core, i, roles);
     if (i.isButton()) return onButton(core, i, roles);
     if (i.isAutocomplete()) return onAutocomplete(i);
+  }
+
+  async function refuseElsewhere(i: Interaction): Promise<void> {
+    log.warn({ interaction: i.id, guild: i.guildId ?? 'dm', user: i.user.id }, 'discord interaction outside the guild');
+    if (i.isAutocomplete()) return i.respond([]);
+    if (i.isRepliable()) await i.reply({ content: ELSEWHERE, flags: MessageFlags.Ephemeral });
   }
 
   function invocation(i: Interaction, roles: readonly string[], input: Invocation['input']): Invocation {

@@ -397,6 +397,54 @@ describe('Discord adapter on the real core: a preview belongs to whoever asked',
   });
 });
 
+describe('Discord adapter: only in DISCORD_GUILD_ID when it is set', () => {
+  const refusal = {
+    type: 4,
+    data: { content: 'This bot answers only in its own server. Nothing was run.', flags: 64 },
+  };
+
+  it.each([
+    ['a DM', null],
+    ['another server', snowflake()],
+  ])('refuses a command from %s with an ephemeral answer and runs nothing', async (_where, guildId) => {
+    const { fake, core } = await startBot({ status: said('ok') });
+
+    const id = fake.chatInput('status', {}, { guildId });
+    const answer = await fake.waitFor(() => fake.callbacksOf(id)[0], 3_000, 'a refusal');
+
+    expect(answer).toMatchObject(refusal);
+    expect(core.invocations).toEqual([]);
+  });
+
+  it('refuses a click from another server and an autocomplete from a DM', async () => {
+    const { fake, driver, core } = await startBot({
+      status: said('ok', { actions: [{ kind: 'command', label: 'Again', command: 'status' }] }),
+    });
+    await driver.invoke('status');
+    const reply = await driver.nextReply();
+
+    const click = fake.button((reply.raw as { id: string }).id, 'cmd:status', { guildId: snowflake() });
+    const typing = fake.autocomplete('trigger', 'dag', 'tr', {}, { guildId: null });
+    const [clicked, typed] = await Promise.all(
+      [click, typing].map((id) => fake.waitFor(() => fake.callbacksOf(id)[0], 3_000, 'an answer')),
+    );
+
+    expect(clicked).toMatchObject(refusal);
+    expect(typed).toEqual({ type: 8, data: { choices: [] } });
+    expect(core.invocations).toHaveLength(1);
+  });
+
+  it('answers DMs too when no DISCORD_GUILD_ID is set', async () => {
+    const { fake, core } = await startBot({ status: said('ok') }, { guild: false });
+
+    const id = fake.chatInput('status', {}, { guildId: null });
+    await fake.waitFor(() => fake.callbacksOf(id)[0], 3_000, 'a deferral');
+
+    expect(fake.callbacksOf(id)).toEqual([{ type: 5, data: { flags: 64 } }]);
+    expect(core.invocations).toHaveLength(1);
+  });
+});
+
 describe('Discord adapter: autocomplete', () => {
   it('answers with live values matching what was typed and caches the lookup', async () => {
     const asked: AutocompleteQuery[] = [];
