@@ -71,37 +71,53 @@ class FakeCore implements BotCore {
   }
 }
 
+interface HttpBot {
+  stand: FakeSlack;
+  server: HttpServer;
+  adapter: SlackAdapter;
+  driver: SlackDriver;
+  baseUrl: string;
+}
+
+/** The adapter in HTTP mode on a shared server, against a fresh stand-in, serving `core`. */
+async function startHttpBot(core: BotCore): Promise<HttpBot> {
+  const stand = new FakeSlack();
+  await stand.start();
+  const log = quietLog();
+  const server = createHttpServer({ port: 0, host: '127.0.0.1', log });
+  const adapter = createSlackAdapter({
+    config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
+    log,
+    server,
+  });
+  server.registerHealth('adapters', 'slack', () => adapter.health());
+  await adapter.start(core);
+  const { url } = await server.start();
+  const driver = new SlackDriver({ stand, mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SECRET });
+  return { stand, server, adapter, driver, baseUrl: url };
+}
+
+async function stopHttpBot(bot: HttpBot): Promise<void> {
+  await bot.adapter.stop();
+  await bot.server.stop();
+  await bot.stand.stop();
+}
+
 describe('the Slack adapter in HTTP mode', () => {
+  let bot: HttpBot;
   let stand: FakeSlack;
   let core: FakeCore;
-  let server: HttpServer;
   let adapter: SlackAdapter;
   let driver: SlackDriver;
   let baseUrl: string;
 
   beforeEach(async () => {
-    stand = new FakeSlack();
-    await stand.start();
     core = new FakeCore();
-    const log = quietLog();
-    server = createHttpServer({ port: 0, host: '127.0.0.1', log });
-    adapter = createSlackAdapter({
-      config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
-      log,
-      server,
-    });
-    server.registerHealth('adapters', 'slack', () => adapter.health());
-    await adapter.start(core);
-    const { url } = await server.start();
-    baseUrl = url;
-    driver = new SlackDriver({ stand, mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SECRET });
+    bot = await startHttpBot(core);
+    ({ stand, adapter, driver, baseUrl } = bot);
   });
 
-  afterEach(async () => {
-    await adapter.stop();
-    await server.stop();
-    await stand.stop();
-  });
+  afterEach(() => stopHttpBot(bot));
 
   it('acks a slash command and answers through response_url as the typing user, with Slack text decoded', async () => {
     await driver.invoke('echo a&amp;b &lt;x&gt; <#C0OTHER|other>');
@@ -336,35 +352,20 @@ describe('the Slack adapter in HTTP mode', () => {
 });
 
 describe('the Slack adapter on the real core: a preview belongs to whoever asked', () => {
+  let bot: HttpBot;
   let stand: FakeSlack;
-  let server: HttpServer;
-  let adapter: SlackAdapter;
   let t: TestCore;
   let driver: SlackDriver;
 
   beforeEach(async () => {
-    stand = new FakeSlack();
-    await stand.start();
     t = createTestCore({ operators: ['slack:U0OPERATOR', 'slack:U0OTHER'], admins: ['slack:U0ADMIN'] });
     t.airflow.runs.push(fakeRun('train_model', 'r1', { state: 'failed' }));
     t.airflow.tasks.push(fakeTask('train_model', 'r1', 'fit', { state: 'failed' }));
-    const log = quietLog();
-    server = createHttpServer({ port: 0, host: '127.0.0.1', log });
-    adapter = createSlackAdapter({
-      config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
-      log,
-      server,
-    });
-    await adapter.start(t.core);
-    const { url } = await server.start();
-    driver = new SlackDriver({ stand, mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SECRET });
+    bot = await startHttpBot(t.core);
+    ({ stand, driver } = bot);
   });
 
-  afterEach(async () => {
-    await adapter.stop();
-    await server.stop();
-    await stand.stop();
-  });
+  afterEach(() => stopHttpBot(bot));
 
   async function channelPreview(): Promise<string> {
     await driver.invoke('retry train_model r1');
