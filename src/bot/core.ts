@@ -135,7 +135,7 @@ export function createCore(deps: CoreDeps): Core {
     store.audit(entry).catch((err: unknown) => log.error({ err }, 'audit write failed'));
 
   /** `confirmed`: the line comes from a preview record the clicker may carry out, so its --yes stands. */
-  function plan(inv: Invocation, confirmed = false): CorePlan {
+  function planCommand(inv: Invocation, confirmed: boolean): CorePlan {
     let last: RunOutcome | undefined;
     let confirmLine: string | undefined;
     let verb = '';
@@ -259,7 +259,7 @@ export function createCore(deps: CoreDeps): Core {
         const answer = await protocol.answer(inv.actor, verb, args);
         if (answer.kind === 'run') {
           // The clicker's own run of the previewed line: permission checked again, audited as the action.
-          const confirmed = plan({ ...inv, input: { kind: 'line', line: answer.line } }, true);
+          const confirmed = planCommand({ ...inv, input: { kind: 'line', line: answer.line } }, true);
           const message = await confirmed.run(progress);
           last = confirmed.outcome();
           return message;
@@ -298,7 +298,7 @@ export function createCore(deps: CoreDeps): Core {
 
   return {
     registry,
-    plan,
+    plan: (inv) => planCommand(inv, false),
     async idle() {
       while (pending.size) await Promise.all([...pending]);
     },
