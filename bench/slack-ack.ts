@@ -22,7 +22,9 @@ const log = createLogger({ level: 'error', destination: new Writable({ write: (_
 const core: BotCore = {
   plan: (inv) => ({
     reply: 'ephemeral',
+    answersPreview: false,
     run: async () => ({ title: 'Status', text: inv.input.kind === 'line' ? inv.input.line : '' }),
+    refused: () => false,
   }),
 };
 

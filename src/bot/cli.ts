@@ -5,10 +5,10 @@ import { createInterface, type Interface } from 'node:readline';
 import { toPlainText } from '../render/plain-text.js';
 import { quote } from './command-line.js';
 import { ConfigError, loadConfig } from './config.js';
-import { CONFIRM_LABEL, confirmLineOf, type RunOutcome } from './core.js';
+import type { RunOutcome } from './core.js';
 import { createLogger } from './logger.js';
 import { type App, consoleActor, consoleOrigin, createApp, serve } from './main.js';
-import type { Message } from './message.js';
+import type { Action, Message } from './message.js';
 import { createShellHistory, looksSecret } from './shell-history.js';
 import type { Invocation } from './types.js';
 
@@ -69,13 +69,6 @@ const askOnce: Confirm = async (question) => {
   }
 };
 
-function withoutButtons(preview: Message, o: { keepConfirm: boolean }): Message {
-  const actions = preview.actions?.filter(
-    (a) => a.kind !== 'command' || (a.label === CONFIRM_LABEL ? o.keepConfirm : !/^cancel \S+$/.test(a.command)),
-  );
-  return { ...preview, actions };
-}
-
 /** Runs one line; a confirm preview asks y/N on a terminal and refuses without one. */
 async function runLine(app: App, line: string, confirm: Confirm | undefined, onEdit?: () => void): Promise<number> {
   const progress = async (m: Message) => {
@@ -84,16 +77,19 @@ async function runLine(app: App, line: string, confirm: Confirm | undefined, onE
   };
   const plan = app.core.plan(invocation(line));
   const message = await plan.run(progress);
-  const outcome = plan.outcome();
-  const confirmLine = outcome === 'preview' ? confirmLineOf(message) : undefined;
-  // The y/N question replaces the Confirm button; without a terminal it shows the line to run. Cancel means nothing
-  // to a process that ends here.
-  print(confirmLine ? withoutButtons(message, { keepConfirm: !confirm }) : message);
-  if (!confirmLine) return exitCodeOf(outcome);
+  const confirmLine = plan.confirmLine();
+  if (!confirmLine) {
+    print(message);
+    return exitCodeOf(plan.outcome());
+  }
   if (!confirm) {
+    // No y/N without a terminal: show the line that confirms, where a chat preview has its Confirm button.
+    const shown: Action = { kind: 'command', label: 'Confirm', command: confirmLine };
+    print({ ...message, actions: [...(message.actions ?? []), shown] });
     process.stderr.write('This command needs confirmation: run it again with --yes.\n');
     return EXIT.usage;
   }
+  print(message);
   if (!(await confirm('Proceed? [y/N] '))) {
     process.stdout.write('Cancelled. Nothing changed.\n');
     return EXIT.failed;

@@ -1,3 +1,4 @@
+import ms from 'ms';
 import { z } from 'zod';
 
 const list = (v: string | undefined) =>
@@ -16,6 +17,21 @@ const optionalSecret = z
   .string()
   .optional()
   .transform((s) => (s === '' ? undefined : s));
+
+/** Whole seconds, or a duration such as 90s, 15m or 1h; parsed to seconds. */
+const seconds = (name: string, o: { min: number; max: number; fallback: string }) =>
+  z
+    .string()
+    .default(o.fallback)
+    .transform((v, ctx) => {
+      const s = /^\d+$/.test(v) ? Number(v) : Number(ms(v as ms.StringValue)) / 1000;
+      if (Number.isFinite(s) && s >= o.min && s <= o.max) return Math.round(s);
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be seconds or a duration such as 15m, between ${ms(o.min * 1000)} and ${ms(o.max * 1000)}`,
+      });
+      return z.NEVER;
+    });
 
 const principal = /^(slack|discord|discord-role|console):[\w.@-]+$/;
 
@@ -48,6 +64,7 @@ const schema = z.object({
   MLOPS_ADMINS: z.string().optional(),
   MLOPS_OPERATORS: z.string().optional(),
   CONSOLE_ROLE: z.enum(['read', 'operate', 'admin']).default('admin'),
+  CONFIRM_TTL: seconds('CONFIRM_TTL', { min: 60, max: 86_400, fallback: '15m' }),
 
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default('0.0.0.0'),

@@ -1,19 +1,27 @@
 import type { Clients } from '../clients/clients.js';
-import type { AuditEntry } from '../store/store.js';
+import type { AuditEntry, Store } from '../store/store.js';
 import { type Clock, type CommandContext, type CommandSpec, type CommandStore, realClock } from './command.js';
-import { type Bound, bind, bindStructured, formatLine, splitVerb, validate } from './command-line.js';
+import { type Bound, bind, bindStructured, formatLine, splitVerb, type Token, validate } from './command-line.js';
+import {
+  CONFIRM_TTL_MS,
+  createConfirmProtocol,
+  isProtocolVerb,
+  PROTOCOL_VERBS,
+  type ProtocolVerb,
+} from './confirm-protocol.js';
 import { BotError, isBotError, userError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Message } from './message.js';
-import type { Roles } from './permissions.js';
+import { permissionDenied, principal, type Roles } from './permissions.js';
 import { redactJson, SECRETISH } from './redact.js';
 import type { Registry } from './registry.js';
-import type { Actor, BotCore, Invocation, Plan, ProgressSink } from './types.js';
+import type { BotCore, Invocation, Plan, ProgressSink } from './types.js';
 
 export interface CoreDeps {
   registry: Registry;
   clients: Clients;
-  store: CommandStore;
+  /** Commands get the CommandStore part; the action refs hold who asked for each preview. */
+  store: CommandStore & Pick<Store, 'saveActionRef' | 'loadActionRef'>;
   roles: Roles;
   log: Logger;
   /** Each handler runs under AbortSignal.timeout(timeoutMs). */
@@ -21,6 +29,8 @@ export interface CoreDeps {
   clock?: Clock;
   /** How long follow-up work (trigger's progress edits) may run; 30 minutes by default. */
   followUpMs?: number;
+  /** How long a preview's Confirm and Cancel work; 15 minutes by default. */
+  confirmTtlMs?: number;
 }
 
 /** How the last run() ended: the CLI maps it to an exit code; 'preview' means a confirm step is waiting. */
@@ -28,6 +38,11 @@ export type RunOutcome = AuditEntry['outcome'] | 'preview';
 
 export interface CorePlan extends Plan {
   outcome(): RunOutcome | undefined;
+  /**
+   * Once run() has resolved with a preview: the line that carries it out (the same line plus --yes). A console has
+   * no buttons: it asks y/N and runs this line as the same person.
+   */
+  confirmLine(): string | undefined;
 }
 
 export interface Core extends BotCore {
@@ -41,17 +56,12 @@ export interface Core extends BotCore {
 
 const MAX_AUDIT_VALUE = 200;
 
-/** The Confirm button of a preview carries the same line plus --yes; the console asks y/N instead. */
-export const CONFIRM_LABEL = 'Confirm';
-
-export function confirmLineOf(message: Message): string | undefined {
-  const a = message.actions?.find((x) => x.kind === 'command' && x.label === CONFIRM_LABEL);
-  return a?.kind === 'command' ? a.command : undefined;
-}
-
-function principal(actor: Actor): string {
-  return `${actor.platform}:${actor.userId}`;
-}
+/** Outcomes where nothing ran because of who asked or what they asked for. */
+const REFUSALS: ReadonlySet<RunOutcome | undefined> = new Set([
+  'PERMISSION_DENIED',
+  'OPTIONS_INVALID',
+  'COMMAND_UNKNOWN',
+]);
 
 function redact(key: string, value: unknown): unknown {
   if (SECRETISH.test(key)) return '[redacted]';
@@ -87,7 +97,11 @@ function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted
 
 function errorMessage(err: unknown, invId: string): Message {
   if (isBotError(err) && err.userMessage) {
-    const mild = err.code === 'OPTIONS_INVALID' || err.code === 'COMMAND_UNKNOWN' || err.code === 'PERMISSION_DENIED';
+    const mild =
+      err.code === 'OPTIONS_INVALID' ||
+      err.code === 'COMMAND_UNKNOWN' ||
+      err.code === 'PERMISSION_DENIED' ||
+      err.code === 'PREVIEW_EXPIRED';
     return { tone: mild ? 'warning' : 'error', text: err.userMessage };
   }
   return { tone: 'error', text: `Something went wrong. Reference \`${invId}\`.` };
@@ -109,9 +123,21 @@ export function createCore(deps: CoreDeps): Core {
   const followUpMs = deps.followUpMs ?? 30 * 60_000;
   const stopping = new AbortController();
   const pending = new Set<Promise<void>>();
+  for (const v of PROTOCOL_VERBS) if (registry.lookup(v)) throw new Error(`'${v}' is the core's own verb`);
+  const protocol = createConfirmProtocol({
+    store,
+    registry,
+    roles,
+    clock,
+    ttlMs: deps.confirmTtlMs ?? CONFIRM_TTL_MS,
+  });
+  const audit = (entry: AuditEntry, log: Logger) =>
+    store.audit(entry).catch((err: unknown) => log.error({ err }, 'audit write failed'));
 
-  function plan(inv: Invocation): CorePlan {
+  /** `confirmed`: the line comes from a preview record the clicker may carry out, so its --yes stands. */
+  function planCommand(inv: Invocation, confirmed: boolean): CorePlan {
     let last: RunOutcome | undefined;
+    let confirmLine: string | undefined;
     let verb = '';
     let parsed: { rest: ReturnType<typeof splitVerb>['rest'] } | undefined;
     let early: unknown;
@@ -124,6 +150,7 @@ export function createCore(deps: CoreDeps): Core {
         early = err;
       }
     } else verb = inv.input.verb.toLowerCase();
+    if (parsed && isProtocolVerb(verb)) return answerPreview(inv, verb, parsed.rest);
     const spec = verb === '' ? registry.lookup('help') : registry.lookup(verb);
     const reply = spec?.reply ?? 'ephemeral';
 
@@ -148,14 +175,11 @@ export function createCore(deps: CoreDeps): Core {
           );
         }
         if (!spec) throw userError('COMMAND_UNKNOWN', 'No command given. Try `help`.');
-        if (!roles.can(inv.actor, spec.permission)) {
-          const list = spec.permission === 'admin' ? 'MLOPS_ADMINS' : 'MLOPS_OPERATORS or MLOPS_ADMINS';
-          throw userError(
-            'PERMISSION_DENIED',
-            `\`${spec.name}\` needs the ${spec.permission} role. Nothing was changed. An admin can add \`${principal(inv.actor)}\` to ${list}.`,
-          );
-        }
+        if (!roles.can(inv.actor, spec.permission)) throw permissionDenied(spec.name, spec.permission, inv.actor);
         bound = inv.input.kind === 'line' ? bind(parsed?.rest ?? [], spec) : bindStructured(inv.input.options, spec);
+        // Only the preview's own Confirm confirms a click: any other button holding --yes is stale or forged.
+        if (spec.confirm && bound.yes && inv.via === 'button' && !confirmed)
+          throw userError('PREVIEW_EXPIRED', 'This button no longer confirms anything. Run the command again.');
         const options = validate(spec, bound);
         const signal = AbortSignal.timeout(deps.timeoutMs);
         const afterTasks: ((signal: AbortSignal) => Promise<void>)[] = [];
@@ -177,14 +201,15 @@ export function createCore(deps: CoreDeps): Core {
         if (spec.confirm && !bound.yes) {
           previewOnly = true;
           const preview = await withTimeout(spec.confirm(ctx), signal, spec.name, deps.timeoutMs);
-          return {
-            ...preview,
-            actions: [
-              ...(preview.actions ?? []),
-              { kind: 'command', label: CONFIRM_LABEL, command: lineOf(spec, bound, { yes: true }), style: 'danger' },
-              { kind: 'command', label: 'Cancel', command: formatLine('cancel', [spec.name]) },
-            ],
-          };
+          confirmLine = lineOf(spec, bound, { yes: true });
+          if (inv.via === 'console') return preview;
+          const buttons = await protocol.buttons({
+            actor: inv.actor,
+            verb: spec.name,
+            line: confirmLine,
+            audit: lineOf(spec, bound, { redacted: true }),
+          });
+          return { ...preview, actions: [...(preview.actions ?? []), ...buttons] };
         }
         const message = await withTimeout(spec.handler(ctx), signal, spec.name, deps.timeoutMs);
         for (const task of afterTasks) startFollowUp(task, log);
@@ -198,8 +223,8 @@ export function createCore(deps: CoreDeps): Core {
         last = previewOnly && outcome === 'ok' ? 'preview' : outcome;
         log.info({ outcome: last, durationMs }, 'command');
         if (spec && spec.permission !== 'read' && !(previewOnly && outcome === 'ok')) {
-          await store
-            .audit({
+          await audit(
+            {
               at: clock.now(),
               actor: principal(inv.actor),
               platform: inv.actor.platform,
@@ -208,12 +233,57 @@ export function createCore(deps: CoreDeps): Core {
               line: bound ? lineOf(spec, bound, { redacted: true }) : spec.name,
               outcome,
               durationMs,
-            })
-            .catch((err: unknown) => log.error({ err }, 'audit write failed'));
+            },
+            log,
+          );
         }
       }
     }
-    return { reply, run, outcome: () => last };
+    return {
+      reply,
+      answersPreview: false,
+      run,
+      refused: () => REFUSALS.has(last),
+      outcome: () => last,
+      confirmLine: () => confirmLine,
+    };
+  }
+
+  /** A preview's Confirm or Cancel: its answer takes the preview's place, unless it is refused. */
+  function answerPreview(inv: Invocation, verb: ProtocolVerb, args: readonly Token[]): CorePlan {
+    let last: RunOutcome | undefined;
+    async function run(progress?: ProgressSink): Promise<Message> {
+      const started = Date.now();
+      const log = deps.log.child({ inv: inv.id, verb, platform: inv.actor.platform, user: inv.actor.userId });
+      try {
+        const answer = await protocol.answer(inv.actor, verb, args);
+        if (answer.kind === 'run') {
+          // The clicker's own run of the previewed line: permission checked again, audited as the action.
+          const confirmed = planCommand({ ...inv, input: { kind: 'line', line: answer.line } }, true);
+          const message = await confirmed.run(progress);
+          last = confirmed.outcome();
+          return message;
+        }
+        last = answer.outcome;
+        const durationMs = Date.now() - started;
+        log.info({ outcome: last, durationMs }, 'command');
+        const where = { actor: principal(inv.actor), platform: inv.actor.platform, channel: inv.origin.channelId };
+        await audit({ at: clock.now(), ...where, ...answer.audit, outcome: answer.outcome, durationMs }, log);
+        return answer.message;
+      } catch (err) {
+        last = 'INTERNAL';
+        log.error({ err, inv: inv.id }, 'command failed');
+        return errorMessage(err, inv.id);
+      }
+    }
+    return {
+      reply: 'ephemeral',
+      answersPreview: true,
+      run,
+      refused: () => REFUSALS.has(last),
+      outcome: () => last,
+      confirmLine: () => undefined,
+    };
   }
 
   function startFollowUp(task: (signal: AbortSignal) => Promise<void>, log: Logger): void {
@@ -228,7 +298,7 @@ export function createCore(deps: CoreDeps): Core {
 
   return {
     registry,
-    plan,
+    plan: (inv) => planCommand(inv, false),
     async idle() {
       while (pending.size) await Promise.all([...pending]);
     },

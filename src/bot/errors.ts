@@ -2,6 +2,7 @@ export type ErrorCode =
   | 'COMMAND_UNKNOWN'
   | 'OPTIONS_INVALID'
   | 'PERMISSION_DENIED'
+  | 'PREVIEW_EXPIRED' // a Confirm or Cancel clicked after the preview's time ran out
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UPSTREAM_UNAVAILABLE' // network, timeout, 502–504

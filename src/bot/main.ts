@@ -67,6 +67,7 @@ export function createApp(deps: { config: Config; log: Logger }): App {
     roles: createRoles({ admins: config.admins, operators: config.operators, consoleRole: config.CONSOLE_ROLE }),
     log,
     timeoutMs: config.COMMAND_TIMEOUT_MS,
+    confirmTtlMs: config.CONFIRM_TTL * 1000,
   });
   return {
     config,

@@ -1,4 +1,5 @@
 import type { Permission } from './command.js';
+import { type BotError, userError } from './errors.js';
 import type { Actor } from './types.js';
 
 const RANK: Record<Permission, number> = { read: 0, operate: 1, admin: 2 };
@@ -16,8 +17,22 @@ export interface RolesConfig {
   consoleRole: Permission;
 }
 
+/** How an actor is named in config, the audit log and replies: `slack:U123`, `console:alice`. */
+export function principal(actor: Actor): string {
+  return `${actor.platform}:${actor.userId}`;
+}
+
+/** The refusal for a verb the actor's role does not allow, naming who to ask and what to add. */
+export function permissionDenied(verb: string, needed: Permission, actor: Actor): BotError {
+  const list = needed === 'admin' ? 'MLOPS_ADMINS' : 'MLOPS_OPERATORS or MLOPS_ADMINS';
+  return userError(
+    'PERMISSION_DENIED',
+    `\`${verb}\` needs the ${needed} role. Nothing was changed. An admin can add \`${principal(actor)}\` to ${list}.`,
+  );
+}
+
 function principals(actor: Actor): string[] {
-  const own = [`${actor.platform}:${actor.userId}`];
+  const own = [principal(actor)];
   if (actor.platform === 'discord') for (const r of actor.roleIds) own.push(`discord-role:${r}`);
   return own;
 }

@@ -36,10 +36,26 @@ export interface Invocation {
 /** Called by the core while a long command progresses (trigger: queued -> running -> success). */
 export type ProgressSink = (message: Message) => Promise<void>;
 
+/**
+ * What the core will do with one invocation. Confirm steps are the core's: a preview carries Confirm and Cancel
+ * buttons the core issued for the person who asked, and the adapters only follow `answersPreview` and `refused()`.
+ */
 export interface Plan {
+  /** How a new reply is shown; known before anything runs, because Discord fixes it when it defers. */
   reply: 'ephemeral' | 'channel';
+  /**
+   * Known before anything runs: this invocation is a preview's Confirm or Cancel, so its answer takes the place of
+   * the message the button sits on (edited in place), and that preview's buttons go with it.
+   */
+  answersPreview: boolean;
   /** Never throws: failures come back as an error Message. */
   run(progress?: ProgressSink): Promise<Message>;
+  /**
+   * Once run() has resolved: nothing ran because of who asked or what they asked for (a role they lack, someone
+   * else's preview, options no longer valid). An adapter answering a preview sends such an answer to the clicker
+   * alone (ephemeral) and leaves the preview as it is.
+   */
+  refused(): boolean;
 }
 
 export interface BotCore {

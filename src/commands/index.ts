@@ -9,7 +9,6 @@ import { runs } from './airflow/runs.js';
 import { trigger } from './airflow/trigger.js';
 import { alertCommands } from './alerts/index.js';
 import { audit } from './audit.js';
-import { cancel } from './cancel.js';
 import { dockerCommands } from './docker/index.js';
 import { help } from './help.js';
 import { best } from './mlflow/best.js';
@@ -38,7 +37,6 @@ export const coreCommands: readonly CommandSpec[] = [
   model,
   promote,
   audit,
-  cancel,
 ];
 
 /** Core verbs plus any extra sets (Docker, alerts) that other modules declare. */

@@ -1,13 +1,17 @@
 import type { CommandStore } from '../../src/bot/command.js';
 import type { Destination } from '../../src/bot/types.js';
-import type { AuditEntry, Mute, Subscription, Topic } from '../../src/store/store.js';
+import type { AuditEntry, Mute, Store, Subscription, Topic } from '../../src/store/store.js';
 
 const sameDest = (a: Destination, b: Destination) =>
   a.platform === b.platform && a.channelId === b.channelId && (a.threadId ?? '') === (b.threadId ?? '');
 
-/** The command-facing part of the store, in memory; lists come newest first like the real one. */
-export class FakeStore implements CommandStore {
+/**
+ * The core-facing part of the store, in memory; lists come newest first like the real one. Action refs never
+ * expire here: the core judges a preview's age from the time it recorded.
+ */
+export class FakeStore implements CommandStore, Pick<Store, 'saveActionRef' | 'loadActionRef'> {
   readonly entries: AuditEntry[] = [];
+  readonly refs = new Map<string, string>();
   subs: Subscription[] = [];
   muted: Mute[] = [];
   private seq = 0;
@@ -18,6 +22,16 @@ export class FakeStore implements CommandStore {
 
   async listAudit(q: { limit: number }): Promise<AuditEntry[]> {
     return [...this.entries].reverse().slice(0, q.limit);
+  }
+
+  async saveActionRef(line: string, _ttlMs: number): Promise<string> {
+    const id = `ref${this.refs.size + 1}`;
+    this.refs.set(id, line);
+    return id;
+  }
+
+  async loadActionRef(id: string): Promise<string | undefined> {
+    return this.refs.get(id);
   }
 
   async subscribe(s: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription> {

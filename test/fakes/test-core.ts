@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { CommandSpec, Permission } from '../../src/bot/command.js';
 import { type Core, createCore } from '../../src/bot/core.js';
 import { createLogger } from '../../src/bot/logger.js';
+import type { Message } from '../../src/bot/message.js';
 import { createRoles } from '../../src/bot/permissions.js';
 import { createRegistry } from '../../src/bot/registry.js';
 import type { Actor, Invocation } from '../../src/bot/types.js';
@@ -30,6 +31,7 @@ export function createTestCore(
     consoleRole?: Permission;
     admins?: string[];
     operators?: string[];
+    confirmTtlMs?: number;
   } = {},
 ): TestCore {
   const airflow = new FakeAirflow();
@@ -56,6 +58,7 @@ export function createTestCore(
     log: createLogger({ level: 'info', destination }),
     timeoutMs: o.timeoutMs ?? 5_000,
     clock,
+    confirmTtlMs: o.confirmTtlMs,
   });
   return { core, airflow, mlflow, docker, store, clock, logs };
 }
@@ -73,4 +76,16 @@ export function lineInvocation(line: string, actor: Actor = admin): Invocation {
     via: 'slash',
     input: { kind: 'line', line },
   };
+}
+
+/** The command line of the button labelled `label`, as a user sees and clicks it. */
+export function buttonLine(message: Message, label: string): string {
+  const action = message.actions?.find((a) => a.label === label);
+  if (action?.kind !== 'command') throw new Error(`no '${label}' button on ${JSON.stringify(message)}`);
+  return action.command;
+}
+
+/** `actor` clicking the button labelled `label` on `message`. */
+export function click(message: Message, label: string, actor: Actor = admin): Invocation {
+  return { ...lineInvocation(buttonLine(message, label), actor), via: 'button' };
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmLineOf, createCore } from '../../src/bot/core.js';
+import { createCore } from '../../src/bot/core.js';
 import { createLogger } from '../../src/bot/logger.js';
 import type { Message } from '../../src/bot/message.js';
 import { createRoles } from '../../src/bot/permissions.js';
@@ -10,6 +10,7 @@ import { createMlflowClient } from '../../src/clients/mlflow/create-mlflow-clien
 import { commandSet } from '../../src/commands/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
+import { buttonLine } from '../fakes/test-core.js';
 import { airflow3Client, uniqueRunId, waitFor } from '../support/airflow-admin.js';
 import { MlflowSeed, uniqueName } from '../support/mlflow-seed.js';
 import { AIRFLOW_URL, MLFLOW_URL } from '../support/services.js';
@@ -125,7 +126,7 @@ describe('Airflow verbs on the real Airflow 3', () => {
     expect(m.text).toBe(`Run \`${runId}\` of \`chatops_smoke\` has no failed tasks; nothing to clear.`);
   });
 
-  it('retry previews the failed task of a chatops_flaky run, clears it on --yes, and Airflow runs try 2', async () => {
+  it('retry previews the failed task of a chatops_flaky run, clears it on Confirm, and Airflow runs try 2', async () => {
     const flakyId = uniqueRunId('cmd_flaky');
     const edits: string[] = [];
     // fail=true is typed as a boolean from the DAG's declared Param, and makes every try fail.
@@ -139,7 +140,7 @@ describe('Airflow verbs on the real Airflow 3', () => {
     const preview = await run(`retry chatops_flaky ${flakyId}`);
     expect(preview.title).toBe('Clear 1 task of chatops_flaky?');
     expect(preview.text).toBe('`flaky` failed');
-    const done = await run(confirmLineOf(preview) ?? '');
+    const done = await run(buttonLine(preview, 'Confirm'));
     expect(done.title).toBe('Cleared 1 task of chatops_flaky');
 
     await waitFor(
@@ -208,11 +209,11 @@ describe('MLflow verbs on the real MLflow 3', () => {
     expect(m.text?.split('\n')[0]).toMatch(/^v2 READY/);
   });
 
-  it('promote previews, then moves the alias on --yes', async () => {
+  it('promote previews, then moves the alias on Confirm', async () => {
     const preview = await run(`promote ${model} 2`);
     expect(preview.title).toBe(`Point champion of ${model} at v2?`);
     expect((await mlflow.getVersionByAlias(model, 'champion')).version).toBe('1');
-    const done = await run(confirmLineOf(preview) ?? '');
+    const done = await run(buttonLine(preview, 'Confirm'));
     expect(done.title).toBe(`${model} champion → v2`);
     expect((await mlflow.getVersionByAlias(model, 'champion')).version).toBe('2');
   });

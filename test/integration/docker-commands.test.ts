@@ -2,7 +2,7 @@
 import type Docker from 'dockerode';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Core, confirmLineOf, createCore } from '../../src/bot/core.js';
+import { type Core, createCore } from '../../src/bot/core.js';
 import type { Message } from '../../src/bot/message.js';
 import { createRoles } from '../../src/bot/permissions.js';
 import { createRegistry } from '../../src/bot/registry.js';
@@ -12,6 +12,7 @@ import { dockerCommands } from '../../src/commands/docker/index.js';
 import { FakeAirflow } from '../fakes/fake-airflow.js';
 import { FakeMlflow } from '../fakes/fake-mlflow.js';
 import { FakeStore } from '../fakes/fake-store.js';
+import { buttonLine } from '../fakes/test-core.js';
 import { ensureTestEngine, removeProjects, startedAt, startTestContainer, waitFor } from '../support/docker-engine.js';
 
 const PROJECT = 'mlops_itcmd';
@@ -23,16 +24,15 @@ let docker: Docker;
 let core: Core;
 const ids: Record<string, string> = {};
 
-const send = (line: string): Promise<Message> =>
-  core
-    .plan({
-      id: `inv_${line.length}`,
-      actor: admin,
-      via: 'slash',
-      origin: { platform: 'slack', channelId: 'C1' },
-      input: { kind: 'line', line },
-    })
-    .run();
+const plan = (line: string) =>
+  core.plan({
+    id: `inv_${line.length}`,
+    actor: admin,
+    via: 'slash',
+    origin: { platform: 'slack', channelId: 'C1' },
+    input: { kind: 'line', line },
+  });
+const send = (line: string): Promise<Message> => plan(line).run();
 
 beforeAll(async () => {
   let dockerHost: string;
@@ -84,12 +84,12 @@ describe('Docker verbs against a real engine', () => {
 
   it('restart: previews, then restarts on the confirm line and reports the time it took', async () => {
     const before = await startedAt(docker, ids.web as string);
-    const preview = await send('restart web stop_timeout=1');
+    const restart = plan('restart web stop_timeout=1');
+    const preview = await restart.run();
     expect(preview.title).toBe('Restart web?');
     expect(await startedAt(docker, ids.web as string)).toBe(before);
-    const line = confirmLineOf(preview);
-    expect(line).toBe('restart web stop_timeout=1 --yes');
-    const done = await send(line as string);
+    expect(restart.confirmLine()).toBe('restart web stop_timeout=1 --yes');
+    const done = await send(buttonLine(preview, 'Confirm'));
     expect(done.tone).toBe('success');
     expect(done.title).toMatch(/^web restarted in \d+ s$/);
     expect(done.fields).toContainEqual({ label: 'Now', value: 'running · healthy', inline: true });

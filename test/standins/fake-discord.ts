@@ -37,6 +37,8 @@ export interface InteractionUser {
   id?: string;
   roles?: string[];
   channelId?: string;
+  /** Another server's id, or null for a DM; the stand-in's own guild by default. */
+  guildId?: string | null;
 }
 
 interface Issued {
@@ -206,30 +208,45 @@ export class FakeDiscord {
     const channelId = as.channelId ?? this.channelId;
     this.issued.set(id, { id, token, at: Date.now(), channelId, answered: false, sourceMessageId: message?.id });
     const userId = as.id ?? this.defaultUserId;
+    const user = {
+      id: userId,
+      username: `user${userId.slice(-4)}`,
+      discriminator: '0',
+      global_name: null,
+      avatar: null,
+    };
+    const guildId = as.guildId === undefined ? this.guildId : as.guildId;
+    // A DM carries `user` and a DM channel; an interaction in a server carries `member` and that server's id.
+    const where =
+      guildId === null
+        ? { user, channel: { id: channelId, type: 1, recipients: [user] }, context: 1 }
+        : {
+            guild_id: guildId,
+            channel: { id: channelId, type: 0, name: 'ops', guild_id: guildId },
+            member: {
+              user,
+              roles: as.roles ?? [],
+              permissions: PERMISSIONS,
+              joined_at: new Date().toISOString(),
+              deaf: false,
+              mute: false,
+              flags: 0,
+            },
+            guild_locale: 'en-US',
+            context: 0,
+          };
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.applicationId,
       type,
       token,
       version: 1,
-      guild_id: this.guildId,
       channel_id: channelId,
-      channel: { id: channelId, type: 0, name: 'ops', guild_id: this.guildId },
-      member: {
-        user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null },
-        roles: as.roles ?? [],
-        permissions: PERMISSIONS,
-        joined_at: new Date().toISOString(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-      },
+      ...where,
       app_permissions: PERMISSIONS,
       locale: 'en-US',
-      guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
-      context: 0,
+      authorizing_integration_owners: { '0': guildId ?? userId },
       data,
       ...(message ? { message } : {}),
     });

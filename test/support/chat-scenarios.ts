@@ -151,6 +151,8 @@ export function chatScenarios(ctx: () => ScenarioContext): void {
     expect(preview.buttons).toEqual(['Confirm', 'Cancel']);
     expect(cancelled.buttons).toEqual([]);
     expect(denied.text).toContain('needs the operate role');
+    // A refused click is for the clicker alone; the preview keeps its buttons for the operator who asked.
+    expect(denied.ephemeral).toBe(true);
     expect(stillFailed).toBe('failed');
     expect(cleared).toMatchObject({ title: 'Cleared 1 task of chatops_flaky', tone: 'success' });
   });

@@ -6,6 +6,10 @@ import type { BotCore, Invocation, Plan, ProgressSink } from '../../src/bot/type
 
 export interface Script {
   reply?: Plan['reply'];
+  /** The verb is a preview's Confirm or Cancel (the real core decides this; here the script says so). */
+  answersPreview?: boolean;
+  /** Every answer of this script is a refusal. */
+  refused?: boolean;
   run(inv: Invocation, progress?: ProgressSink): Promise<Message>;
 }
 
@@ -20,7 +24,12 @@ export class ScriptedCore implements BotCore {
     const script: Script = this.scripts[verb] ?? {
       run: async () => ({ tone: 'warning', text: `No command \`${verb}\`.` }),
     };
-    return { reply: script.reply ?? 'ephemeral', run: (progress) => script.run(inv, progress) };
+    return {
+      reply: script.reply ?? 'ephemeral',
+      answersPreview: script.answersPreview ?? false,
+      run: (progress) => script.run(inv, progress),
+      refused: () => script.refused ?? false,
+    };
   }
 }
 

@@ -116,8 +116,11 @@ export class SlackDriver implements ChatDriver {
     if (status !== 200) throw new Error(`slack-driver: /mlops ${line} answered ${status}`);
   }
 
-  /** `@mlops <line>` in the channel (Events API app_mention). */
-  async mention(line: string, as: DriverUser = {}): Promise<void> {
+  /**
+   * `@mlops <line>` in the channel (Events API app_mention). `eventId` and `retry` replay a delivery as Slack does
+   * when it saw no 200 in time: the same event id, with `X-Slack-Retry-Num` (HTTP mode).
+   */
+  async mention(line: string, as: DriverUser = {}, o: { eventId?: string; retry?: number } = {}): Promise<void> {
     const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
     const event = {
       type: 'app_mention',
@@ -132,7 +135,7 @@ export class SlackDriver implements ChatDriver {
       team_id: 'T0001',
       api_app_id: 'A0APP',
       type: 'event_callback',
-      event_id: `Ev${randomUUID()}`,
+      event_id: o.eventId ?? `Ev${randomUUID()}`,
       event_time: Math.floor(Date.now() / 1000),
       event,
     };
@@ -141,7 +144,9 @@ export class SlackDriver implements ChatDriver {
       return;
     }
     const raw = JSON.stringify(body);
-    const status = await this.post(raw, 'application/json', 'valid');
+    const retry: Record<string, string> =
+      o.retry === undefined ? {} : { 'x-slack-retry-num': String(o.retry), 'x-slack-retry-reason': 'http_timeout' };
+    const status = await this.post(raw, 'application/json', 'valid', retry);
     if (status !== 200) throw new Error(`slack-driver: app_mention answered ${status}`);
   }
 
@@ -249,7 +254,12 @@ export class SlackDriver implements ChatDriver {
     return this.post(body, 'application/x-www-form-urlencoded', signature);
   }
 
-  private async post(body: string, contentType: string, signature: Signature): Promise<number> {
+  private async post(
+    body: string,
+    contentType: string,
+    signature: Signature,
+    extra: Record<string, string> = {},
+  ): Promise<number> {
     if (!this.o.eventsUrl || !this.o.signingSecret)
       throw new Error('slack-driver: HTTP mode needs eventsUrl and signingSecret');
     const now = Math.floor(Date.now() / 1000);
@@ -260,7 +270,7 @@ export class SlackDriver implements ChatDriver {
     const res = await fetch(this.o.eventsUrl, {
       method: 'POST',
       body,
-      headers: { 'content-type': contentType, ...headers },
+      headers: { 'content-type': contentType, ...headers, ...extra },
     });
     await res.arrayBuffer();
     return res.status;

@@ -48,3 +48,15 @@ describe('WATCH_INTERVAL', () => {
     expect(() => loadConfig({ WATCH_INTERVAL: '90' })).toThrow(/must divide a minute/);
   });
 });
+
+describe('CONFIRM_TTL', () => {
+  it('is 15 minutes unless set, in seconds or as a duration', () => {
+    expect(loadConfig({}).CONFIRM_TTL).toBe(900);
+    expect(loadConfig({ CONFIRM_TTL: '600' }).CONFIRM_TTL).toBe(600);
+    expect(loadConfig({ CONFIRM_TTL: '1h' }).CONFIRM_TTL).toBe(3_600);
+  });
+
+  it.each(['soon', '5s', '2d', '-15m'])('refuses %s with the accepted range', (value) => {
+    expect(() => loadConfig({ CONFIRM_TTL: value })).toThrow(/CONFIRM_TTL must be seconds or a duration .* 1m and 1d/);
+  });
+});

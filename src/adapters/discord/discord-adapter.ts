@@ -43,12 +43,7 @@ export interface DiscordAdapterDeps {
 
 const EXPIRED = 'This button has expired. Run the command again.';
 const FAILED = 'Something went wrong. Reference `';
-
-/** Confirm (`… --yes`) and Cancel replace the preview they sit on; other buttons answer with a new reply. */
-function editsInPlace(line: string): boolean {
-  const words = line.trim().split(/\s+/);
-  return words[0] === 'cancel' || words.includes('--yes');
-}
+const ELSEWHERE = 'This bot answers only in its own server. Nothing was run.';
 
 export interface DiscordAdapter extends ChatAdapter {
   /** For /healthz: started, and the gateway connection ready (it is not while reconnecting). */
@@ -88,9 +83,17 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): DiscordAdapter {
 
   async function route(i: Interaction, roles: readonly string[]): Promise<void> {
     if (!core) return;
+    // With DISCORD_GUILD_ID set, DMs and other servers (a stale global command, say) get nothing but a refusal.
+    if (config.guildId && i.guildId !== config.guildId) return refuseElsewhere(i);
     if (i.isChatInputCommand()) return onCommand(core, i, roles);
     if (i.isButton()) return onButton(core, i, roles);
     if (i.isAutocomplete()) return onAutocomplete(i);
+  }
+
+  async function refuseElsewhere(i: Interaction): Promise<void> {
+    log.warn({ interaction: i.id, guild: i.guildId ?? 'dm', user: i.user.id }, 'discord interaction outside the guild');
+    if (i.isAutocomplete()) return i.respond([]);
+    if (i.isRepliable()) await i.reply({ content: ELSEWHERE, flags: MessageFlags.Ephemeral });
   }
 
   function invocation(i: Interaction, roles: readonly string[], input: Invocation['input']): Invocation {
@@ -109,7 +112,12 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): DiscordAdapter {
     } catch (err) {
       // plan() is meant to resolve synchronously without throwing; keep the user informed if it does.
       log.error({ err, inv: inv.id }, 'core.plan threw');
-      return { reply: 'ephemeral', run: async () => ({ tone: 'error', text: `${FAILED}${inv.id}\`.` }) };
+      return {
+        reply: 'ephemeral',
+        answersPreview: false,
+        run: async () => ({ tone: 'error', text: `${FAILED}${inv.id}\`.` }),
+        refused: () => false,
+      };
     }
   }
 
@@ -151,15 +159,15 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps): DiscordAdapter {
       return;
     }
     const plan = safePlan(c, invocation(i, roles, { kind: 'line', line }));
-    if (!editsInPlace(line)) {
+    if (!plan.answersPreview) {
       await i.deferReply(plan.reply === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
       return runInto(i, plan);
     }
+    // The answer edits the preview the button sits on.
     await i.deferUpdate();
-    // A refused confirmation (wrong role, stale options) goes to the clicker alone and leaves the preview usable.
+    // A refused Confirm or Cancel goes to the clicker alone and leaves the preview as it is, buttons and all.
     await runInto(i, plan, async (m) => {
-      // The core marks refusals (denied, invalid) as warnings and failures as errors.
-      if (m.tone !== 'error' && m.tone !== 'warning') return false;
+      if (!plan.refused()) return false;
       await i.followUp({ ...(await render(m)), flags: MessageFlags.Ephemeral });
       return true;
     });

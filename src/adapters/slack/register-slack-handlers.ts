@@ -6,6 +6,7 @@ import type { Message } from '../../bot/message.js';
 import type { Actor, BotCore, Destination, Invocation, PostedRef } from '../../bot/types.js';
 import type { Store } from '../../store/store.js';
 import type { FollowUpQueue } from './follow-up-queue.js';
+import { createRecentIds } from './recent-ids.js';
 import type { SlackPoster } from './slack-poster.js';
 import type { SlackRender } from './slack-render.js';
 import { createSlackReply } from './slack-reply.js';
@@ -26,7 +27,8 @@ export interface SlackHandlerDeps {
 interface Origin {
   inv: Omit<Invocation, 'input'> & { input: { kind: 'line'; line: string } };
   respond?: RespondFn;
-  replaces?: PostedRef | 'response_url';
+  /** The message a clicked button sits on: the answer replaces it when the plan answers a preview. */
+  clicked?: PostedRef | 'response_url';
 }
 
 const actor = (userId: string, displayName?: string): Actor => ({
@@ -36,8 +38,8 @@ const actor = (userId: string, displayName?: string): Actor => ({
   roleIds: [],
 });
 
-// Confirm (the line plus --yes) and Cancel answer a preview, so their result takes the preview's place.
-const answersPreview = (line: string) => /(^|\s)--yes(\s|$)/.test(line) || /^\s*cancel(\s|$)/.test(line);
+/** Slack redelivers an event it saw no 200 for within 3 s, up to three times over about five minutes. */
+const EVENT_IDS_KEPT = 10_000;
 
 const STARTING: Message = { tone: 'warning', text: 'The bot is still starting. Try again in a moment.' };
 const EXPIRED: Message = { tone: 'warning', text: 'This button has expired. Run the command again.' };
@@ -45,24 +47,27 @@ const EXPIRED: Message = { tone: 'warning', text: 'This button has expired. Run 
 export function registerSlackHandlers(deps: SlackHandlerDeps): void {
   const { app } = deps;
 
-  async function dispatch({ inv, respond, replaces }: Origin): Promise<void> {
+  async function dispatch({ inv, respond, clicked }: Origin): Promise<void> {
     const log = deps.log.child({ inv: inv.id, via: inv.via, user: inv.actor.userId });
-    const core = deps.core();
-    const plan = core?.plan(inv);
-    const reply = createSlackReply({
-      mode: plan?.reply ?? 'ephemeral',
-      origin: inv.origin,
-      userId: inv.actor.userId,
-      poster: deps.poster,
-      render: deps.render,
-      log,
-      respond,
-      replaces,
-    });
-    if (!plan) return reply.send(STARTING);
+    const replyAs = (mode: 'ephemeral' | 'channel', replaces?: Origin['clicked']) =>
+      createSlackReply({
+        mode,
+        origin: inv.origin,
+        userId: inv.actor.userId,
+        poster: deps.poster,
+        render: deps.render,
+        log,
+        respond,
+        replaces,
+      });
+    const plan = deps.core()?.plan(inv);
+    if (!plan) return replyAs('ephemeral').send(STARTING);
+    const reply = replyAs(plan.reply, plan.answersPreview ? clicked : undefined);
     const progress = (m: Message) =>
       reply.send(m).catch((err: unknown) => log.warn({ err }, 'slack progress edit failed'));
     const message = await plan.run(progress);
+    // A refused Confirm or Cancel goes to the clicker alone; the preview stays as it was, buttons and all.
+    if (plan.answersPreview && plan.refused()) return replyAs('ephemeral').send(message);
     await reply.send(message);
   }
 
@@ -75,6 +80,17 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
         .catch((err: unknown) => deps.log.error({ err, what }, 'slack handler failed')),
     );
   };
+
+  // Bolt acks an Events API request before any middleware runs, so a redelivery dropped here is acked too.
+  const handledEvents = createRecentIds(EVENT_IDS_KEPT);
+  app.use(async ({ body, context, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !handledEvents.add(eventId)) {
+      deps.log.info({ eventId, retry: context.retryNum, reason: context.retryReason }, 'slack redelivery dropped');
+      return;
+    }
+    await next();
+  });
 
   app.command(deps.command ?? '/mlops', async ({ command, ack, respond }) => {
     await ack();
@@ -116,12 +132,10 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
           }
           line = saved;
         }
-        let replaces: PostedRef | 'response_url' | undefined;
-        if (answersPreview(line))
-          replaces =
-            container.is_ephemeral || !container.message_ts
-              ? 'response_url'
-              : { platform: 'slack', channelId, messageId: container.message_ts };
+        const clicked: Origin['clicked'] =
+          container.is_ephemeral || !container.message_ts
+            ? 'response_url'
+            : { platform: 'slack', channelId, messageId: container.message_ts };
         return {
           inv: {
             id: body.trigger_id || randomUUID(),
@@ -132,7 +146,7 @@ export function registerSlackHandlers(deps: SlackHandlerDeps): void {
             input: { kind: 'line', line },
           },
           respond,
-          replaces,
+          clicked,
         };
       });
     },

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confirmLineOf } from '../../../src/bot/core.js';
 import { fakeExperiment, fakeMlRun } from '../../fakes/fake-mlflow.js';
-import { admin, createTestCore, lineInvocation } from '../../fakes/test-core.js';
+import { admin, click, createTestCore, lineInvocation } from '../../fakes/test-core.js';
 
 describe('experiments and best', () => {
   it('filters experiments by name, quotes and all, without building an MLflow filter', async () => {
@@ -42,12 +41,12 @@ describe('models, model and promote', () => {
   it('previews a promotion, then moves the alias on confirm and offers a roll-back', async () => {
     const t = createTestCore();
     t.mlflow.addVersion('churn', '1', ['champion']).addVersion('churn', '2');
-    const preview = await t.core.plan(lineInvocation('promote churn 2', admin)).run();
+    const plan = t.core.plan(lineInvocation('promote churn 2', admin));
+    const preview = await plan.run();
     expect(preview.title).toBe('Point champion of churn at v2?');
     expect(t.mlflow.aliasesSet).toEqual([]);
-    const line = confirmLineOf(preview) ?? '';
-    expect(line).toBe('promote churn 2 --yes');
-    const done = await t.core.plan(lineInvocation(line, admin)).run();
+    expect(plan.confirmLine()).toBe('promote churn 2 --yes');
+    const done = await t.core.plan(click(preview, 'Confirm', admin)).run();
     expect(done.title).toBe('churn champion → v2');
     expect(t.mlflow.aliasesSet).toEqual([{ name: 'churn', alias: 'champion', version: '2' }]);
     expect(done.actions?.[0]).toMatchObject({ command: 'promote churn 1 alias=champion' });

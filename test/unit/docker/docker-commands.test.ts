@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/bot/command.js';
-import { confirmLineOf, createCore } from '../../../src/bot/core.js';
+import { createCore } from '../../../src/bot/core.js';
 import { createLogger } from '../../../src/bot/logger.js';
 import type { Message } from '../../../src/bot/message.js';
 import { createRoles } from '../../../src/bot/permissions.js';
@@ -37,17 +37,16 @@ function setup(docker: FakeDockerClient) {
     timeoutMs: 5_000,
     clock,
   });
-  const send = (line: string, actor: Actor = admin): Promise<Message> =>
-    core
-      .plan({
-        id: 'inv_1',
-        actor,
-        via: 'slash',
-        origin: { platform: 'slack', channelId: 'C1' },
-        input: { kind: 'line', line },
-      })
-      .run();
-  return { send, audits: store.entries };
+  const plan = (line: string, actor: Actor = admin) =>
+    core.plan({
+      id: 'inv_1',
+      actor,
+      via: 'slash',
+      origin: { platform: 'slack', channelId: 'C1' },
+      input: { kind: 'line', line },
+    });
+  const send = (line: string, actor?: Actor): Promise<Message> => plan(line, actor).run();
+  return { plan, send, audits: store.entries };
 }
 
 const stack = () =>
@@ -100,13 +99,14 @@ describe('services', () => {
 describe('restart', () => {
   it('asks for confirmation first, showing the current state, and restarts nothing yet', async () => {
     const docker = stack();
-    const { send } = setup(docker);
-    const preview = await send('restart mlflow');
+    const { plan } = setup(docker);
+    const restart = plan('restart mlflow');
+    const preview = await restart.run();
     expect(preview.title).toBe('Restart mlflow?');
     expect(preview.fields).toEqual([
       { label: 'mlops_mlflow_1', value: 'running · unhealthy · up 1 h · 2 restarts', inline: true },
     ]);
-    expect(confirmLineOf(preview)).toBe('restart mlflow --yes');
+    expect(restart.confirmLine()).toBe('restart mlflow --yes');
     expect(docker.restarts).toEqual([]);
   });
 

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AutocompleteQuery } from '../../../../src/adapters/discord/autocomplete-cache.js';
 import { createDiscordAdapter } from '../../../../src/adapters/discord/discord-adapter.js';
 import type { Message } from '../../../../src/bot/message.js';
-import type { ChatAdapter } from '../../../../src/bot/types.js';
-import { FakeDiscord } from '../../../standins/fake-discord.js';
-import { DiscordDriver } from '../../../support/discord-driver.js';
+import type { BotCore, ChatAdapter } from '../../../../src/bot/types.js';
+import { fakeRun, fakeTask } from '../../../fakes/fake-airflow.js';
+import { createTestCore } from '../../../fakes/test-core.js';
+import { FakeDiscord, type FakeMessage, snowflake } from '../../../standins/fake-discord.js';
+import { DiscordDriver, discordSeen } from '../../../support/discord-driver.js';
 import { capturedLogger, MemoryActionRefs, type Script, ScriptedCore } from '../../../support/discord-fakes.js';
 
 const sub = (name: string, options: object[] = []) => ({ type: 1, name, description: `${name} verb`, options });
@@ -46,6 +48,8 @@ async function startBot(
     guild?: boolean;
     command?: object;
     autocomplete?: (q: AutocompleteQuery) => Promise<string[]>;
+    /** The real core instead of the scripted one. */
+    core?: BotCore;
   } = {},
 ): Promise<Harness> {
   const fake = opts.fake ?? (await FakeDiscord.start());
@@ -69,7 +73,7 @@ async function startBot(
     autocompleteTimeoutMs: 300,
   });
   open.adapters.push(adapter);
-  await adapter.start(core);
+  await adapter.start(opts.core ?? core);
   return { fake, adapter, driver: new DiscordDriver(fake), core, refs, lines };
 }
 
@@ -276,18 +280,14 @@ describe('Discord adapter: buttons', () => {
       title: `Retry ${dag}?`,
       text: '2 tasks will be cleared',
       actions: [
-        { kind: 'command', label: 'Confirm', command: `retry ${dag} r1 --yes`, style: 'danger' },
-        { kind: 'command', label: 'Cancel', command: 'cancel' },
+        { kind: 'command', label: 'Confirm', command: `confirm ${dag}`, style: 'danger' },
+        { kind: 'command', label: 'Cancel', command: `cancel ${dag}` },
       ],
     });
     const { fake, driver } = await startBot({
-      retry: {
-        run: async (inv) =>
-          inv.input.kind === 'line' && inv.input.line.includes('--yes')
-            ? { text: 'Cleared 2 tasks', tone: 'success' }
-            : preview(inv.input.kind === 'structured' ? String(inv.input.options.dag) : 'x'),
-      },
-      cancel: said('cancelled'),
+      retry: { run: async (inv) => preview(inv.input.kind === 'structured' ? String(inv.input.options.dag) : 'x') },
+      confirm: { answersPreview: true, run: async () => ({ text: 'Cleared 2 tasks', tone: 'success' }) },
+      cancel: { answersPreview: true, run: async () => ({ text: 'cancelled' }) },
     });
     await driver.invoke('retry a_dag r1');
     const a = await driver.nextReply();
@@ -305,24 +305,143 @@ describe('Discord adapter: buttons', () => {
     expect(fake.callbacksOf(driver.interactions[1] as string)).toEqual([{ type: 6 }]);
   });
 
-  it('shows a refused confirmation to the clicker alone and keeps the preview clickable', async () => {
-    const { driver } = await startBot({
+  it('shows a refused confirmation to the clicker alone, as a follow-up, and leaves the preview as it was', async () => {
+    const { fake, driver } = await startBot({
       retry: {
-        run: async (inv) =>
-          inv.input.kind === 'line'
-            ? { tone: 'warning', text: 'You need the operate role.' }
-            : { text: 'preview', actions: [{ kind: 'command', label: 'Confirm', command: 'retry d r1 --yes' }] },
+        run: async () => ({ text: 'preview', actions: [{ kind: 'command', label: 'Confirm', command: 'confirm p1' }] }),
+      },
+      confirm: {
+        answersPreview: true,
+        refused: true,
+        run: async () => ({ tone: 'warning', text: 'Only the person who asked can confirm this.' }),
       },
     });
     await driver.invoke('retry d r1');
     const previewReply = await driver.nextReply();
+    const previewId = (previewReply.raw as { id: string }).id;
 
     await driver.click('Confirm', { user: '323456789012345678' });
     const denied = await driver.nextReply();
 
-    expect(denied).toMatchObject({ text: 'You need the operate role.', ephemeral: true });
-    expect(driver.repliesSoFar()).toHaveLength(2);
-    expect(previewReply.buttons).toEqual(['Confirm']);
+    expect(denied).toMatchObject({ text: 'Only the person who asked can confirm this.', ephemeral: true });
+    expect((denied.raw as { id: string }).id).not.toBe(previewId);
+    expect(fake.callbacksOf(driver.interactions[1] as string)).toEqual([{ type: 6 }]);
+    expect(fake.events.filter((e) => e.kind === 'edit' && e.message.id === previewId)).toHaveLength(1);
+    expect(discordSeen(fake.message(previewId) as FakeMessage)).toMatchObject({
+      text: 'preview',
+      buttons: ['Confirm'],
+    });
+  });
+});
+
+describe('Discord adapter on the real core: a preview belongs to whoever asked', () => {
+  const other = snowflake();
+  const admin = snowflake();
+
+  async function preview() {
+    const fake = await FakeDiscord.start();
+    const t = createTestCore({
+      operators: [`discord:${fake.defaultUserId}`, `discord:${other}`],
+      admins: [`discord:${admin}`],
+    });
+    t.airflow.runs.push(fakeRun('train_model', 'r1', { state: 'failed' }));
+    t.airflow.tasks.push(fakeTask('train_model', 'r1', 'fit', { state: 'failed' }));
+    const { driver } = await startBot({}, { fake, core: t.core });
+    await driver.invoke('retry train_model r1');
+    const shown = await driver.nextReply();
+    expect(shown).toMatchObject({ title: 'Clear 1 task of train_model?', buttons: ['Confirm', 'Cancel'] });
+    return { fake, t, driver, previewId: (shown.raw as { id: string }).id };
+  }
+
+  it("answers another operator's Confirm with an ephemeral follow-up and leaves the preview unchanged", async () => {
+    const { fake, t, driver, previewId } = await preview();
+
+    await driver.click('Confirm', { user: other });
+    const denied = await driver.nextReply();
+
+    expect(denied.ephemeral).toBe(true);
+    expect(denied.text).toContain(`Only \`discord:${fake.defaultUserId}\`, who asked for it, or an admin can confirm`);
+    expect(fake.callbacksOf(driver.interactions[1] as string)).toEqual([{ type: 6 }]);
+    expect(discordSeen(fake.message(previewId) as FakeMessage)).toMatchObject({
+      title: 'Clear 1 task of train_model?',
+      buttons: ['Confirm', 'Cancel'],
+    });
+    expect(t.airflow.cleared).toEqual([]);
+  });
+
+  it('lets an admin cancel the preview, which then says so in place', async () => {
+    const { fake, driver, previewId } = await preview();
+
+    await driver.click('Cancel', { user: admin });
+    const cancelled = await driver.nextReply();
+
+    expect((cancelled.raw as { id: string }).id).toBe(previewId);
+    expect(cancelled).toMatchObject({
+      text: `Cancelled \`retry\` by admin \`discord:${admin}\`. Nothing changed.`,
+      buttons: [],
+    });
+    expect(discordSeen(fake.message(previewId) as FakeMessage).buttons).toEqual([]);
+  });
+
+  it('edits an expired preview to say so, without its buttons, and clears nothing', async () => {
+    const { t, driver, previewId } = await preview();
+    await t.clock.sleep(15 * 60_000);
+
+    await driver.click('Confirm');
+    const expired = await driver.nextReply();
+
+    expect((expired.raw as { id: string }).id).toBe(previewId);
+    expect(expired.text).toMatch(/^This `retry` preview has expired/);
+    expect(expired.buttons).toEqual([]);
+    expect(t.airflow.cleared).toEqual([]);
+  });
+});
+
+describe('Discord adapter: only in DISCORD_GUILD_ID when it is set', () => {
+  const refusal = {
+    type: 4,
+    data: { content: 'This bot answers only in its own server. Nothing was run.', flags: 64 },
+  };
+
+  it.each([
+    ['a DM', null],
+    ['another server', snowflake()],
+  ])('refuses a command from %s with an ephemeral answer and runs nothing', async (_where, guildId) => {
+    const { fake, core } = await startBot({ status: said('ok') });
+
+    const id = fake.chatInput('status', {}, { guildId });
+    const answer = await fake.waitFor(() => fake.callbacksOf(id)[0], 3_000, 'a refusal');
+
+    expect(answer).toMatchObject(refusal);
+    expect(core.invocations).toEqual([]);
+  });
+
+  it('refuses a click from another server and an autocomplete from a DM', async () => {
+    const { fake, driver, core } = await startBot({
+      status: said('ok', { actions: [{ kind: 'command', label: 'Again', command: 'status' }] }),
+    });
+    await driver.invoke('status');
+    const reply = await driver.nextReply();
+
+    const click = fake.button((reply.raw as { id: string }).id, 'cmd:status', { guildId: snowflake() });
+    const typing = fake.autocomplete('trigger', 'dag', 'tr', {}, { guildId: null });
+    const [clicked, typed] = await Promise.all(
+      [click, typing].map((id) => fake.waitFor(() => fake.callbacksOf(id)[0], 3_000, 'an answer')),
+    );
+
+    expect(clicked).toMatchObject(refusal);
+    expect(typed).toEqual({ type: 8, data: { choices: [] } });
+    expect(core.invocations).toHaveLength(1);
+  });
+
+  it('answers DMs too when no DISCORD_GUILD_ID is set', async () => {
+    const { fake, core } = await startBot({ status: said('ok') }, { guild: false });
+
+    const id = fake.chatInput('status', {}, { guildId: null });
+    await fake.waitFor(() => fake.callbacksOf(id)[0], 3_000, 'a deferral');
+
+    expect(fake.callbacksOf(id)).toEqual([{ type: 5, data: { flags: 64 } }]);
+    expect(core.invocations).toHaveLength(1);
   });
 });
 

@@ -6,11 +6,18 @@ import { isBotError } from '../../../../src/bot/errors.js';
 import { createLogger } from '../../../../src/bot/logger.js';
 import type { Message } from '../../../../src/bot/message.js';
 import type { BotCore, Invocation, Plan } from '../../../../src/bot/types.js';
+import { fakeRun, fakeTask } from '../../../fakes/fake-airflow.js';
+import { createTestCore, type TestCore } from '../../../fakes/test-core.js';
 import { FakeSlack } from '../../../standins/fake-slack.js';
 import { SlackDriver, slackSign } from '../../../support/slack-driver.js';
 
 const SECRET = 'unit-signing-secret';
 const quietLog = () => createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+/** A plan as the core makes one; `answersPreview` and `refused` are the core's to say, so the script says them. */
+function planOf(reply: Plan['reply'], run: Plan['run'], o: { answersPreview?: boolean; refused?: boolean } = {}): Plan {
+  return { reply, answersPreview: o.answersPreview ?? false, run, refused: () => o.refused ?? false };
+}
 
 /** A core that answers a few fixed lines and records every invocation it planned. */
 class FakeCore implements BotCore {
@@ -19,83 +26,98 @@ class FakeCore implements BotCore {
     this.planned.push(inv);
     const line = inv.input.kind === 'line' ? inv.input.line : inv.input.verb;
     const [verb, ...rest] = line.split(/\s+/);
+    // This fake's Confirm lines end in --yes; `deny` stands for a click the core refuses.
+    const answersPreview = verb === 'cancel' || verb === 'deny' || rest.includes('--yes');
     if (verb === 'trigger')
-      return {
-        reply: 'channel',
-        run: async (progress) => {
-          // Like the core's after-tasks: edits arrive once the first reply is out.
-          setTimeout(async () => {
-            await progress?.({ title: `Run of ${rest[0]}`, text: 'running' });
-            await progress?.({ title: `Run of ${rest[0]}`, tone: 'success', text: 'success' });
-          }, 30);
-          return {
-            title: `Triggered ${rest[0]}`,
-            tone: 'success',
-            fields: [{ label: 'Run', value: 'manual__1' }],
-            actions: [{ kind: 'command', label: 'Status', command: `run ${rest[0]} manual__1` }],
-          };
-        },
-      };
-    if (verb === 'retry' && !rest.includes('--yes'))
-      return {
-        reply: 'channel',
-        run: async () => ({
-          title: `Retry ${rest[0]}?`,
-          actions: [
-            { kind: 'command', label: 'Confirm', command: `retry ${rest[0]} --yes`, style: 'danger' },
-            { kind: 'command', label: 'Cancel', command: 'cancel retry' },
-          ],
-        }),
-      };
+      return planOf('channel', async (progress) => {
+        // Like the core's after-tasks: edits arrive once the first reply is out.
+        setTimeout(async () => {
+          await progress?.({ title: `Run of ${rest[0]}`, text: 'running' });
+          await progress?.({ title: `Run of ${rest[0]}`, tone: 'success', text: 'success' });
+        }, 30);
+        return {
+          title: `Triggered ${rest[0]}`,
+          tone: 'success',
+          fields: [{ label: 'Run', value: 'manual__1' }],
+          actions: [{ kind: 'command', label: 'Status', command: `run ${rest[0]} manual__1` }],
+        };
+      });
+    if (verb === 'retry' && !answersPreview)
+      return planOf('channel', async () => ({
+        title: `Retry ${rest[0]}?`,
+        actions: [
+          { kind: 'command', label: 'Confirm', command: `retry ${rest[0]} --yes`, style: 'danger' },
+          { kind: 'command', label: 'Cancel', command: 'cancel retry' },
+          { kind: 'command', label: 'Deny', command: 'deny retry' },
+        ],
+      }));
     if (verb === 'retry')
-      return { reply: 'channel', run: async () => ({ title: `Retried ${rest[0]}`, tone: 'success' }) };
-    if (verb === 'promote' && !rest.includes('--yes'))
-      return {
-        reply: 'ephemeral',
-        run: async () => ({
-          title: `Promote ${rest[0]}?`,
-          actions: [
-            { kind: 'command', label: 'Confirm', command: `promote ${rest[0]} --yes` },
-            { kind: 'command', label: 'Cancel', command: 'cancel promote' },
-          ],
-        }),
-      };
-    if (verb === 'cancel') return { reply: 'ephemeral', run: async () => ({ text: 'Cancelled.' }) };
-    return { reply: 'ephemeral', run: async () => ({ title: 'Echo', text: line }) satisfies Message };
+      return planOf('channel', async () => ({ title: `Retried ${rest[0]}`, tone: 'success' }), { answersPreview });
+    if (verb === 'promote' && !answersPreview)
+      return planOf('ephemeral', async () => ({
+        title: `Promote ${rest[0]}?`,
+        actions: [
+          { kind: 'command', label: 'Confirm', command: `promote ${rest[0]} --yes` },
+          { kind: 'command', label: 'Cancel', command: 'cancel promote' },
+        ],
+      }));
+    if (verb === 'cancel') return planOf('ephemeral', async () => ({ text: 'Cancelled.' }), { answersPreview });
+    if (verb === 'deny')
+      return planOf('ephemeral', async () => ({ tone: 'warning', text: 'Not yours.' }), {
+        answersPreview,
+        refused: true,
+      });
+    return planOf('ephemeral', async () => ({ title: 'Echo', text: line }) satisfies Message);
   }
 }
 
+interface HttpBot {
+  stand: FakeSlack;
+  server: HttpServer;
+  adapter: SlackAdapter;
+  driver: SlackDriver;
+  baseUrl: string;
+}
+
+/** The adapter in HTTP mode on a shared server, against a fresh stand-in, serving `core`. */
+async function startHttpBot(core: BotCore): Promise<HttpBot> {
+  const stand = new FakeSlack();
+  await stand.start();
+  const log = quietLog();
+  const server = createHttpServer({ port: 0, host: '127.0.0.1', log });
+  const adapter = createSlackAdapter({
+    config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
+    log,
+    server,
+  });
+  server.registerHealth('adapters', 'slack', () => adapter.health());
+  await adapter.start(core);
+  const { url } = await server.start();
+  const driver = new SlackDriver({ stand, mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SECRET });
+  return { stand, server, adapter, driver, baseUrl: url };
+}
+
+async function stopHttpBot(bot: HttpBot): Promise<void> {
+  await bot.adapter.stop();
+  await bot.server.stop();
+  await bot.stand.stop();
+}
+
 describe('the Slack adapter in HTTP mode', () => {
+  let bot: HttpBot;
   let stand: FakeSlack;
   let core: FakeCore;
-  let server: HttpServer;
   let adapter: SlackAdapter;
   let driver: SlackDriver;
   let baseUrl: string;
 
   beforeEach(async () => {
-    stand = new FakeSlack();
-    await stand.start();
     core = new FakeCore();
-    const log = quietLog();
-    server = createHttpServer({ port: 0, host: '127.0.0.1', log });
-    adapter = createSlackAdapter({
-      config: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: stand.apiUrl, port: 0, host: '127.0.0.1' },
-      log,
-      server,
-    });
-    server.registerHealth('adapters', 'slack', () => adapter.health());
-    await adapter.start(core);
-    const { url } = await server.start();
-    baseUrl = url;
-    driver = new SlackDriver({ stand, mode: 'http', eventsUrl: `${url}/slack/events`, signingSecret: SECRET });
+    bot = await startHttpBot(core);
+    ({ stand, adapter, driver, baseUrl } = bot);
   });
 
-  afterEach(async () => {
-    await adapter.stop();
-    await server.stop();
-    await stand.stop();
-  });
+  afterEach(() => stopHttpBot(bot));
 
   it('acks a slash command and answers through response_url as the typing user, with Slack text decoded', async () => {
     await driver.invoke('echo a&amp;b &lt;x&gt; <#C0OTHER|other>');
@@ -254,6 +276,40 @@ describe('the Slack adapter in HTTP mode', () => {
     expect(post.body.thread_ts).toBe(core.planned[0]?.origin.threadId);
   });
 
+  it('acks a redelivery of an event it already handled and answers it once', async () => {
+    await driver.mention('echo once', {}, { eventId: 'Ev0SAME' });
+    await stand.waitFor((c) => c.method === 'chat.postEphemeral');
+
+    await driver.mention('echo once', {}, { eventId: 'Ev0SAME', retry: 1 });
+    await driver.mention('echo once', {}, { eventId: 'Ev0SAME', retry: 2 });
+
+    await new Promise((r) => setTimeout(r, 100));
+    expect(core.planned.filter((i) => i.via === 'mention')).toHaveLength(1);
+    expect(stand.calls.filter((c) => c.method === 'chat.postEphemeral')).toHaveLength(1);
+  });
+
+  it('answers a redelivery of an event it never saw, as when the first delivery failed', async () => {
+    await driver.mention('echo late', {}, { eventId: 'Ev0FIRSTLOST', retry: 1 });
+
+    await stand.waitFor((c) => c.method === 'chat.postEphemeral');
+    expect(core.planned).toMatchObject([{ via: 'mention', input: { line: 'echo late' } }]);
+  });
+
+  it('sends a refused Confirm to the clicker alone and leaves the preview as it was', async () => {
+    await driver.invoke('retry train_model');
+    await driver.nextReply();
+
+    await driver.click('Deny', { user: 'U0CLICKER' });
+
+    const denied = await driver.nextReply();
+    expect(denied).toMatchObject({ text: 'Not yours.', ephemeral: true });
+    expect(stand.calls.filter((c) => c.method === 'response').at(-1)?.body).toMatchObject({
+      replace_original: false,
+      response_type: 'ephemeral',
+    });
+    expect(stand.calls.filter((c) => c.method === 'chat.update')).toEqual([]);
+  });
+
   it('waits out a 429 and delivers the post exactly once', async () => {
     stand.rateLimitNext(1, 1);
 
@@ -292,6 +348,79 @@ describe('the Slack adapter in HTTP mode', () => {
       adapters: { slack: { ok: true, mode: 'http', state: 'started' } },
       upstream: {},
     });
+  });
+});
+
+describe('the Slack adapter on the real core: a preview belongs to whoever asked', () => {
+  let bot: HttpBot;
+  let stand: FakeSlack;
+  let t: TestCore;
+  let driver: SlackDriver;
+
+  beforeEach(async () => {
+    t = createTestCore({ operators: ['slack:U0OPERATOR', 'slack:U0OTHER'], admins: ['slack:U0ADMIN'] });
+    t.airflow.runs.push(fakeRun('train_model', 'r1', { state: 'failed' }));
+    t.airflow.tasks.push(fakeTask('train_model', 'r1', 'fit', { state: 'failed' }));
+    bot = await startHttpBot(t.core);
+    ({ stand, driver } = bot);
+  });
+
+  afterEach(() => stopHttpBot(bot));
+
+  async function channelPreview(): Promise<string> {
+    await driver.invoke('retry train_model r1');
+    const preview = await driver.nextReply();
+    expect(preview).toMatchObject({ title: 'Clear 1 task of train_model?', buttons: ['Confirm', 'Cancel'] });
+    return String(stand.calls.find((c) => c.method === 'chat.postMessage')?.id);
+  }
+
+  it("answers another operator's Confirm with an ephemeral refusal and never edits the preview", async () => {
+    await channelPreview();
+
+    await driver.click('Confirm', { user: 'U0OTHER' });
+
+    const denied = await driver.nextReply();
+    expect(denied.ephemeral).toBe(true);
+    expect(denied.text).toContain('Only `slack:U0OPERATOR`, who asked for it, or an admin can confirm');
+    expect(stand.calls.filter((c) => c.method === 'chat.update')).toEqual([]);
+    expect(t.airflow.cleared).toEqual([]);
+  });
+
+  it("answers another operator's Cancel the same way, and the owner's Cancel replaces the preview", async () => {
+    const previewTs = await channelPreview();
+
+    await driver.click('Cancel', { user: 'U0OTHER' });
+    const refused = await driver.nextReply();
+    await driver.click('Cancel');
+    const cancelled = await driver.nextReply();
+
+    expect(refused).toMatchObject({ ephemeral: true });
+    expect(refused.text).toContain('can cancel this `retry`');
+    expect(cancelled).toMatchObject({ text: 'Cancelled `retry`. Nothing changed.', buttons: [] });
+    expect(stand.calls.filter((c) => c.method === 'chat.update').map((c) => c.body.ts)).toEqual([previewTs]);
+  });
+
+  it('lets an admin confirm, replacing the preview with the result', async () => {
+    const previewTs = await channelPreview();
+
+    await driver.click('Confirm', { user: 'U0ADMIN' });
+
+    expect(await driver.nextReply()).toMatchObject({ title: 'Cleared 1 task of train_model', buttons: ['Status'] });
+    expect(stand.calls.filter((c) => c.method === 'chat.update').map((c) => c.body.ts)).toEqual([previewTs]);
+    expect(t.airflow.cleared).toHaveLength(1);
+  });
+
+  it('edits an expired preview to say so, without its buttons, and clears nothing', async () => {
+    const previewTs = await channelPreview();
+    await t.clock.sleep(15 * 60_000);
+
+    await driver.click('Confirm');
+
+    const expired = await driver.nextReply();
+    expect(expired.text).toMatch(/^This `retry` preview has expired/);
+    expect(expired.buttons).toEqual([]);
+    expect(stand.calls.filter((c) => c.method === 'chat.update').map((c) => c.body.ts)).toEqual([previewTs]);
+    expect(t.airflow.cleared).toEqual([]);
   });
 });
 
