@@ -257,4 +257,18 @@ describe('AirflowClient on Airflow 3 (/api/v2)', () => {
     ).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
     expect(stub.requests.length).toBe(count);
   });
+
+  it('rejects ids that are only dots, which would walk up the URL path, before sending anything', async () => {
+    const count = stub.requests.length;
+
+    await expect(client.getDag('..')).rejects.toMatchObject({
+      code: 'OPTIONS_INVALID',
+      userMessage: expect.stringMatching(/dots alone/),
+    });
+    await expect(client.getDagRun('chatops_flaky', '.')).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    await expect(client.taskLog({ dagId: 'chatops_flaky', runId: 'it_abc', taskId: '...' })).rejects.toMatchObject({
+      code: 'OPTIONS_INVALID',
+    });
+    expect(stub.requests.length).toBe(count);
+  });
 });
