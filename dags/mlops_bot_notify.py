@@ -41,6 +41,8 @@ def _setting(name: str) -> str | None:
 
 
 def event_from_context(context: dict) -> dict:
+    """The bot drops a signed body it has seen within 5 minutes (a replay), so every field that tells two failures
+    apart is in it: two mapped instances of one task, or two tries, failing in the same second are two pushes."""
     dag_run = context.get("dag_run")
     ti = context.get("task_instance") or context.get("ti")
     return {
@@ -48,6 +50,8 @@ def event_from_context(context: dict) -> dict:
         "dag_id": getattr(dag_run, "dag_id", None) or getattr(context.get("dag"), "dag_id", ""),
         "run_id": getattr(dag_run, "run_id", "") or context.get("run_id", ""),
         "task_id": getattr(ti, "task_id", None),
+        "map_index": getattr(ti, "map_index", None),
+        "try_number": getattr(ti, "try_number", None),
     }
 
 

@@ -156,6 +156,7 @@ export async function serve(app: App): Promise<Server> {
   mountWebhooks(server, {
     airflow: createAirflowWebhook({
       secret: config.AIRFLOW_WEBHOOK_SECRET,
+      store,
       kick: () => scheduler.runOnce('airflow-failures'),
       log: log.child({ webhook: 'airflow' }),
     }),

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { globMatch } from '../bot/glob.js';
 import type { Destination } from '../bot/types.js';
 import type { Mute, NewOutboxItem, Store, Subscription, Topic } from '../store/store.js';
 import type { Alert } from './watcher.js';
@@ -16,16 +16,15 @@ const sameDest = (a: Destination, b: Destination) => a.platform === b.platform &
 function matches(sub: Subscription, alert: Alert): boolean {
   return Object.entries(sub.filter).every(([k, pattern]) => {
     // A tag filter needs the alert to know its DAG's tags, and one of them to match.
-    if (k === 'tag')
-      return (alert.match.tags ?? '').split(',').some((t) => t && picomatch.isMatch(t, pattern, { nocase: true }));
+    if (k === 'tag') return (alert.match.tags ?? '').split(',').some((t) => t && globMatch(t, pattern));
     const v = alert.match[k];
     if (v === undefined) return true;
-    return picomatch.isMatch(v, pattern, { nocase: true });
+    return globMatch(v, pattern);
   });
 }
 
 function mutedBy(mutes: Mute[], dest: Destination, subject: string): Mute | undefined {
-  return mutes.find((m) => sameDest(m.dest, dest) && picomatch.isMatch(subject, m.pattern, { nocase: true }));
+  return mutes.find((m) => sameDest(m.dest, dest) && globMatch(subject, m.pattern));
 }
 
 const muted = (mutes: Mute[], dest: Destination, subject: string) => mutedBy(mutes, dest, subject) !== undefined;

@@ -92,6 +92,14 @@ export interface Store {
   /** Saves the cursor and enqueues the posts in one transaction, so a crash can neither lose nor double them. */
   commitTick(watcherId: string, cursor: string, items: NewOutboxItem[]): Promise<void>;
 
+  /** Whether a webhook delivery (source 'mlflow' or 'airflow', and its id) was accepted and is still remembered. */
+  seenDelivery(source: string, id: string): Promise<boolean>;
+  /**
+   * Remembers a delivery until `keepUntil` and enqueues its posts in one transaction, so a retry or a replay can
+   * neither double a post nor lose one. False, with nothing enqueued, when the delivery was already remembered.
+   */
+  commitDelivery(source: string, id: string, keepUntil: Date, items: NewOutboxItem[]): Promise<boolean>;
+
   getAlert(key: string): Promise<AlertState | undefined>;
   putAlert(a: AlertState): Promise<void>;
 

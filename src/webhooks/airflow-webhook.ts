@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Logger } from '../bot/logger.js';
-import { verifyAirflowSignature } from './signatures.js';
+import type { Store } from '../store/store.js';
+import { createReplayGuard } from './replay-guard.js';
+import { header, verifyAirflowSignature } from './signatures.js';
 
 export interface WebhookResponse {
   status: number;
@@ -12,31 +14,48 @@ const event = z.object({
   dag_id: z.string().min(1).max(250),
   run_id: z.string().min(1).max(250),
   task_id: z.string().max(250).nullish(),
+  // Sent by dags/mlops_bot_notify.py so two mapped instances failing in the same second are two bodies.
+  map_index: z.number().int().nullish(),
+  try_number: z.number().int().nullish(),
 });
 
 export interface AirflowWebhookDeps {
   secret: string | undefined;
+  store: Pick<Store, 'seenDelivery' | 'commitDelivery'>;
   /** Runs the failure watcher now; its cursor dedupes the push and the poll into one card. */
   kick: () => Promise<void>;
   log: Logger;
   /** When to look again after a push (ms): a task's callback fires before the scheduler marks its run failed. */
   followUpsMs?: readonly number[];
+  now?: () => Date;
 }
 
 const FOLLOW_UPS_MS = [0, 1_500, 4_000, 8_000, 15_000, 30_000];
 
 export function createAirflowWebhook(deps: AirflowWebhookDeps) {
+  const now = deps.now ?? (() => new Date());
+  const replays = createReplayGuard({ store: deps.store, source: 'airflow', now });
   return async function handle(
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<WebhookResponse> {
     if (!deps.secret) return { status: 404, body: { error: 'the Airflow webhook is off: set AIRFLOW_WEBHOOK_SECRET' } };
-    if (!verifyAirflowSignature(raw, headers, deps.secret)) return { status: 401, body: { error: 'bad signature' } };
+    const check = verifyAirflowSignature(raw, headers, deps.secret, now().getTime());
+    if (!check.ok) {
+      deps.log.warn({ reason: check.reason }, 'airflow webhook refused: bad signature');
+      return { status: 401, body: { error: 'bad signature' } };
+    }
     let parsed: z.infer<typeof event>;
     try {
       parsed = event.parse(JSON.parse(raw.toString('utf8')));
     } catch {
       return { status: 400, body: { error: 'expected {"event","dag_id","run_id"}' } };
+    }
+    // The signature covers the timestamp and the body, so it names this push: an identical one is a replay.
+    const id = header(headers, 'x-mlops-signature');
+    if (!(await replays.accept(id))) {
+      deps.log.info({ dag: parsed.dag_id, run: parsed.run_id }, 'airflow webhook dropped: already received');
+      return { status: 200, body: { duplicate: true } };
     }
     deps.log.info({ event: parsed.event, dag: parsed.dag_id, run: parsed.run_id }, 'airflow webhook');
     // Answer at once; Airflow's callback should not wait for the log fetch and the chat posts.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../bot/logger.js';
 import type { Destination } from '../bot/types.js';
@@ -5,7 +6,8 @@ import { type RegistryEvent, registryCard } from '../scheduler/cards/mlflow-card
 import { routeAlerts } from '../scheduler/route-alerts.js';
 import type { Store } from '../store/store.js';
 import type { WebhookResponse } from './airflow-webhook.js';
-import { verifyMlflowSignature } from './signatures.js';
+import { createReplayGuard } from './replay-guard.js';
+import { header, verifyMlflowSignature } from './signatures.js';
 
 const payload = z.object({
   entity: z.string(),
@@ -23,7 +25,7 @@ const payload = z.object({
 
 export interface MlflowWebhookDeps {
   secret: string | undefined;
-  store: Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs' | 'commitTick' | 'noteHeld'>;
+  store: Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs' | 'noteHeld' | 'seenDelivery' | 'commitDelivery'>;
   defaults: readonly Destination[];
   uiUrl: string;
   drain: () => Promise<void>;
@@ -44,14 +46,47 @@ function toEvent(p: z.infer<typeof payload>, uiUrl: string): RegistryEvent | und
   return undefined;
 }
 
+/**
+ * MLflow signs its delivery id, so that id names the delivery (and its retries). A sender without one gets a key
+ * from everything that tells two events apart, so neither are two events merged nor one posted twice.
+ */
+function deliveryKey(p: z.infer<typeof payload>, id: string): string {
+  if (id) return id;
+  const d = p.data;
+  const fields = [
+    p.entity,
+    p.action,
+    d.name,
+    d.version ?? null,
+    d.alias ?? null,
+    d.run_id ?? null,
+    p.timestamp ?? null,
+  ];
+  return `event:${createHash('sha256').update(JSON.stringify(fields)).digest('hex')}`;
+}
+
+const MAX_DELIVERY_ID = 128;
+
 export function createMlflowWebhook(deps: MlflowWebhookDeps) {
   const now = deps.now ?? (() => new Date());
+  const replays = createReplayGuard({ store: deps.store, source: 'mlflow', now });
   return async function handle(
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<WebhookResponse> {
     if (!deps.secret) return { status: 404, body: { error: 'the MLflow webhook is off: set MLFLOW_WEBHOOK_SECRET' } };
-    if (!verifyMlflowSignature(raw, headers, deps.secret)) return { status: 401, body: { error: 'bad signature' } };
+    const check = verifyMlflowSignature(raw, headers, deps.secret, now().getTime());
+    if (!check.ok) {
+      if (check.reason === 'legacy-scheme')
+        deps.log.warn(
+          'mlflow webhook refused: the sha256= signature has no timestamp, so it could be replayed forever; ' +
+            'MLflow 3.x signs with v1 (upgrade the MLflow server that sends it)',
+        );
+      else deps.log.warn({ reason: check.reason }, 'mlflow webhook refused: bad signature');
+      return { status: 401, body: { error: 'bad signature' } };
+    }
+    const id = header(headers, 'x-mlflow-delivery-id');
+    if (id.length > MAX_DELIVERY_ID) return { status: 400, body: { error: 'delivery id too long' } };
     let p: z.infer<typeof payload>;
     try {
       p = payload.parse(JSON.parse(raw.toString('utf8')));
@@ -60,7 +95,9 @@ export function createMlflowWebhook(deps: MlflowWebhookDeps) {
     }
     const ev = toEvent(p, deps.uiUrl);
     if (!ev) return { status: 200, body: { ignored: `${p.entity}.${p.action}` } };
-    const delivery = String(headers['x-mlflow-delivery-id'] ?? `${p.entity}.${p.action}.${p.data.name}.${p.timestamp}`);
+    const delivery = deliveryKey(p, id);
+    // Checked before routing: routing counts what a mute holds back, and a replay must not count twice.
+    if (await replays.seen(delivery)) return duplicate(deps.log, ev.model);
     const items = await routeAlerts(
       { store: deps.store, defaults: deps.defaults },
       'mlflow.registry',
@@ -76,11 +113,16 @@ export function createMlflowWebhook(deps: MlflowWebhookDeps) {
       now(),
     );
     // Written before answering: MLflow retries a failed delivery, and the delivery id keeps a retry from doubling posts.
-    await deps.store.commitTick('mlflow-webhook', delivery, items);
+    if (!(await replays.accept(delivery, items))) return duplicate(deps.log, ev.model);
     deps
       .drain()
       .catch((err) => deps.log.warn({ err: (err as Error).message }, 'outbox drain after mlflow webhook failed'));
     deps.log.info({ model: ev.model, kind: ev.kind, posts: items.length }, 'mlflow webhook');
     return { status: 200, body: { queued: items.length } };
   };
+}
+
+function duplicate(log: Logger, model: string): WebhookResponse {
+  log.info({ model }, 'mlflow webhook dropped: delivery already received');
+  return { status: 200, body: { duplicate: true } };
 }

@@ -70,6 +70,6 @@ describe('Slack in Socket Mode, end to end', () => {
       /queued|running|success/,
     );
     const health = (await (await fetch(`${bot.url}/healthz`)).json()) as { adapters: { slack: unknown } };
-    expect(health.adapters.slack).toEqual({ ok: true, mode: 'socket', state: 'started', connected: true });
+    expect(health.adapters.slack).toEqual({ ok: true });
   });
 });

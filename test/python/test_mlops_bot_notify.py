@@ -24,7 +24,7 @@ def test_the_signature_matches_the_one_node_computes_for_the_same_secret_body_an
 def test_a_task_failure_context_becomes_a_task_failed_event():
     context = {
         "dag_run": SimpleNamespace(dag_id="etl", run_id="manual__1"),
-        "task_instance": SimpleNamespace(task_id="train"),
+        "task_instance": SimpleNamespace(task_id="train", map_index=-1, try_number=2),
         "exception": RuntimeError("boom"),
     }
     assert notify.event_from_context(context) == {
@@ -32,7 +32,24 @@ def test_a_task_failure_context_becomes_a_task_failed_event():
         "dag_id": "etl",
         "run_id": "manual__1",
         "task_id": "train",
+        "map_index": -1,
+        "try_number": 2,
     }
+
+
+def test_two_mapped_instances_failing_in_the_same_second_are_two_distinct_signed_pushes():
+    # The bot drops a signed body it has already seen inside its 5 minute window.
+    def body(map_index: int) -> bytes:
+        context = {
+            "dag_run": SimpleNamespace(dag_id="etl", run_id="manual__1"),
+            "task_instance": SimpleNamespace(task_id="score", map_index=map_index, try_number=1),
+            "exception": RuntimeError("boom"),
+        }
+        return json.dumps(notify.event_from_context(context)).encode()
+
+    first = notify.sign("s3cret", body(0), 1700000000)
+    second = notify.sign("s3cret", body(1), 1700000000)
+    assert first["X-MLOps-Signature"] != second["X-MLOps-Signature"]
 
 
 def test_without_configuration_the_callback_does_nothing(monkeypatch):
@@ -63,7 +80,14 @@ def test_it_posts_the_signed_event_and_survives_an_unreachable_bot(monkeypatch):
     notify.notify_mlops_bot({"dag_run": SimpleNamespace(dag_id="etl", run_id="r1")})
     thread.join(5)
     server.server_close()
-    assert json.loads(seen["body"]) == {"event": "dag_run_failed", "dag_id": "etl", "run_id": "r1", "task_id": None}
+    assert json.loads(seen["body"]) == {
+        "event": "dag_run_failed",
+        "dag_id": "etl",
+        "run_id": "r1",
+        "task_id": None,
+        "map_index": None,
+        "try_number": None,
+    }
     ts = int(seen["headers"]["X-MLOps-Timestamp"])
     assert seen["headers"]["X-MLOps-Signature"] == notify.sign("s3cret", seen["body"], ts)["X-MLOps-Signature"]
 

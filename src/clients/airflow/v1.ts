@@ -141,6 +141,7 @@ export function createV1Api(d: V1Deps): AirflowApi {
             offset: q.offset,
             state: q.states?.length ? q.states : undefined,
             updated_at_gte: q.updatedSince?.toISOString(),
+            updated_at_lte: q.updatedUntil?.toISOString(),
             order_by: V1_ORDER[q.orderBy ?? '-run_after'],
           })}`,
           signal: opts?.signal,

@@ -145,6 +145,7 @@ export function createV2Api(d: V2Deps): AirflowApi {
             state: q.states?.length ? q.states : undefined,
             // toISOString ends in Z; a raw '+00:00' would decode to a space.
             updated_at_gte: q.updatedSince?.toISOString(),
+            updated_at_lte: q.updatedUntil?.toISOString(),
             order_by: q.orderBy ?? '-run_after',
           })}`,
           signal: opts?.signal,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
 import { formatLine } from '../../bot/command-line.js';
 import { userError } from '../../bot/errors.js';
+import { nameGlob } from '../../bot/glob.js';
 
 const MAX_MUTE_MS = 30 * 24 * 3_600_000;
 
@@ -15,13 +16,9 @@ export function parseDuration(text: string): number {
   return v;
 }
 
-const pattern = z
-  .string()
-  .max(200)
-  .regex(/^[\w.*?\-[\]{},]+$/, 'use a DAG, service or model name, or a glob such as train_*')
-  // Many wildcards make glob matching backtrack for minutes inside a watcher tick.
-  .refine((s) => (s.match(/[*?]/g) ?? []).length <= 3, 'use at most 3 wildcards (* or ?)')
-  .describe('DAG, service or model (glob), or * for everything');
+const pattern = nameGlob('use a DAG, service or model name, or a glob such as train_*').describe(
+  'DAG, service or model (glob), or * for everything',
+);
 
 export const mute = defineCommand({
   name: 'mute',

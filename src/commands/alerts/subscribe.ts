@@ -2,14 +2,10 @@ import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
 import { formatLine } from '../../bot/command-line.js';
 import { userError } from '../../bot/errors.js';
+import { nameGlob, textGlob } from '../../bot/glob.js';
 import { describeFilter, TOPICS } from './topics.js';
 
-const glob = z
-  .string()
-  .max(200)
-  .regex(/^[\w.*?\-[\]{},]+$/, 'use letters, digits, _ . - and the glob characters * ? [ ] { } ,')
-  // Many wildcards make glob matching backtrack for minutes inside a watcher tick.
-  .refine((s) => (s.match(/[*?]/g) ?? []).length <= 3, 'use at most 3 wildcards (* or ?)');
+const glob = nameGlob('use letters, digits, _ . - and the glob characters * ? [ ] { } ,');
 
 export const subscribe = defineCommand({
   name: 'subscribe',
@@ -22,9 +18,10 @@ export const subscribe = defineCommand({
     target: glob
       .optional()
       .describe('DAG glob (failures), experiment (best), model name (models) or service glob (containers)'),
-    metric: z.string().max(250).optional().describe('Metric to watch (best), e.g. accuracy'),
+    // Both are matched as globs against every alert of their topic.
+    metric: textGlob(250).optional().describe('Metric to watch (best), e.g. accuracy'),
     order: z.enum(['max', 'min']).optional().describe('Whether higher (max) or lower (min) is better (best)'),
-    tag: z.string().max(100).optional().describe('Only DAGs with this tag (failures)'),
+    tag: textGlob(100).optional().describe('Only DAGs with this tag (failures), a glob such as prod*'),
   }),
   async handler({ options: o, actor, origin, store }) {
     const topic = TOPICS[o.topic];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
 import { code } from '../format.js';
-import { limit } from '../ids.js';
+import { experimentName, limit } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
 export const best = defineCommand({
@@ -10,7 +10,7 @@ export const best = defineCommand({
   permission: 'read',
   args: ['experiment', 'metric'],
   options: z.object({
-    experiment: z.string().min(1).max(500).describe('Experiment name'),
+    experiment: experimentName,
     metric: z.string().min(1).max(250).describe('Metric key, e.g. accuracy'),
     min: z.boolean().default(false).describe('Lower is better (default: higher is better)'),
     limit: limit(25, 5),

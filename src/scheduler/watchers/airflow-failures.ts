@@ -1,9 +1,10 @@
+import { isBotError } from '../../bot/errors.js';
 import type { AirflowClient, DagRun } from '../../clients/airflow/types.js';
 import { maskSecrets } from '../../clients/docker/mask-secrets.js';
 import { failureCard, recoveredCard, recoveredReply, retryingCard } from '../cards/airflow-cards.js';
 import type { Alert, WatchContext, Watcher } from '../watcher.js';
 
-type Port = Pick<AirflowClient, 'listDagRuns' | 'listTaskInstances' | 'taskLog'> &
+type Port = Pick<AirflowClient, 'listDagRuns' | 'getDagRun' | 'listTaskInstances' | 'taskLog'> &
   Partial<Pick<AirflowClient, 'getDag'>>;
 
 interface OpenIncident {
@@ -24,15 +25,29 @@ interface DagWindow {
   cardKey: string;
 }
 
+interface PendingRun {
+  dagId: string;
+  runId: string;
+  /** When its card first failed to build: given up after a week, like `seen`. */
+  since: string;
+}
+
 interface Cursor {
   v: 1;
   since: string;
+  /**
+   * `since` is where a read cut short by the per-tick cap stopped, an exact bound of what was read: the next read
+   * starts there without the overlap, which could otherwise re-read more than the cap and never move on.
+   */
+  exact?: boolean;
   /** The first poll's horizon: the overlap never reaches further back than WATCH_LOOKBACK did. */
   floor?: string;
   open: Record<string, OpenIncident>;
   windows: Record<string, DagWindow>;
   /** Runs already alerted (key -> ISO time), pruned after a week, so overlap and restarts never re-alert. */
   seen: Record<string, string>;
+  /** Runs whose card could not be built (their task lookup failed): fetched again and retried every tick. */
+  pending?: Record<string, PendingRun>;
 }
 
 export interface AirflowFailureWatcherDeps {
@@ -53,6 +68,11 @@ const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 // Airflow's updated_at and our clock differ a little; overlap and dedupe through `seen` instead of missing runs.
 const OVERLAP_MS = 60_000;
+/** Runs read per tick at most; past it the window is narrowed, and the rest is read on the next ticks. */
+const MAX_RUNS = 2_000;
+const PAGE = 100;
+/** Runs waiting for a retry at most; past it the oldest are given up, logged. */
+const MAX_PENDING = 500;
 const ERROR_LINE = /\b[A-Za-z_.]*(Error|Exception|Interrupt)\b:?|Traceback|\bFAILED\b/;
 
 export const runKey = (dagId: string, runId: string) => `airflow:${dagId}:${runId}`;
@@ -84,15 +104,64 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
   const startedAt = deps.startedAt ?? new Date();
   const logLines = deps.logLines ?? 30;
 
-  async function changedRuns(since: Date, signal: AbortSignal): Promise<DagRun[]> {
+  const listWindow = (from: Date, to: Date, offset: number, limit: number, signal: AbortSignal) =>
+    deps.airflow.listDagRuns(
+      { dagId: '~', updatedSince: from, updatedUntil: to, limit, offset, orderBy: 'updated_at' },
+      { signal },
+    );
+
+  /**
+   * The end of a window from `from` that holds at most MAX_RUNS runs, by bisecting on updated_at with single-row
+   * requests (their totals). Runs carry no updated_at in the API, so this is how the cursor learns where a capped
+   * read really stopped. Only a backfill or an outage gets here.
+   */
+  async function narrowWindow(from: Date, until: Date, signal: AbortSignal): Promise<Date> {
+    let lo = from.getTime();
+    let hi = until.getTime();
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const n = (await listWindow(from, new Date(mid), 0, 1, signal)).total;
+      if (n > MAX_RUNS) hi = mid;
+      else {
+        lo = mid;
+        if (n >= MAX_RUNS / 2) return new Date(lo);
+      }
+    }
+    // No window ends between half the cap and the cap: one millisecond holds more than half of it (a bulk update).
+    // Read up to and through it whole, or the cursor could never move past it.
+    return new Date(hi);
+  }
+
+  /** Every run updated in [from, until], or in a shorter [from, to] when that is more than the cap. */
+  async function changedRuns(from: Date, until: Date, signal: AbortSignal): Promise<{ runs: DagRun[]; to: Date }> {
+    let page = await listWindow(from, until, 0, PAGE, signal);
+    let to = until;
+    if (page.total > MAX_RUNS) {
+      to = await narrowWindow(from, until, signal);
+      page = await listWindow(from, to, 0, PAGE, signal);
+    }
+    const runs = [...page.items];
+    while (page.items.length === PAGE && runs.length < page.total) {
+      page = await listWindow(from, to, runs.length, PAGE, signal);
+      runs.push(...page.items);
+    }
+    return { runs, to };
+  }
+
+  /** Runs whose card failed to build on an earlier tick and that this tick's read did not bring back. */
+  async function pendingRuns(c: Cursor, read: DagRun[], ctx: WatchContext): Promise<DagRun[]> {
+    const pending = c.pending ?? {};
+    const readKeys = new Set(read.map((r) => runKey(r.dagId, r.runId)));
     const out: DagRun[] = [];
-    for (let offset = 0; offset < 2_000; offset += 100) {
-      const page = await deps.airflow.listDagRuns(
-        { dagId: '~', updatedSince: since, limit: 100, offset, orderBy: 'updated_at' },
-        { signal },
-      );
-      out.push(...page.items);
-      if (page.items.length < 100 || out.length >= page.total) break;
+    for (const [key, p] of Object.entries(pending)) {
+      if (readKeys.has(key)) continue;
+      try {
+        out.push(await deps.airflow.getDagRun(p.dagId, p.runId, { signal: ctx.signal }));
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        if (isBotError(err) && err.code === 'NOT_FOUND') delete pending[key];
+        else ctx.log.warn({ dag: p.dagId, run: p.runId, err: (err as Error).message }, 'pending failed run not read');
+      }
     }
     return out;
   }
@@ -151,7 +220,9 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
       laterThan,
     );
     for (const inc of incidents) {
-      const retriedBy = inc.runId === run.runId ? await deps.retriedBy?.(run.dagId, run.runId) : undefined;
+      // A name on the card is a nicety: failing to find it must not hold back the recovery.
+      const retriedBy =
+        inc.runId === run.runId ? await deps.retriedBy?.(run.dagId, run.runId).catch(() => undefined) : undefined;
       const facts = {
         dagId: run.dagId,
         failedRunId: inc.runId,
@@ -177,45 +248,85 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
     return alerts;
   }
 
+  async function alertsFor(run: DagRun, c: Cursor, ctx: WatchContext): Promise<Alert[]> {
+    const key = runKey(run.dagId, run.runId);
+    const seenState = c.seen[key];
+    const open = c.open[key];
+    if (run.state === 'failed') {
+      const sig = `failed@${run.endDate?.toISOString()}`;
+      if (seenState === sig) return [];
+      const again = !!open || (seenState?.startsWith('failed@') ?? false);
+      const alert = await openAlert(run, c, ctx.now, ctx.signal, again);
+      c.seen[key] = sig;
+      return [alert];
+    }
+    if ((run.state === 'queued' || run.state === 'running') && open) {
+      if (seenState?.startsWith('retrying@')) return [];
+      c.seen[key] = `retrying@${ctx.now.toISOString()}`;
+      return [
+        {
+          key: open.cardKey,
+          kind: 'update',
+          message: retryingCard({ run, attempt: open.failures + 1 }),
+          match: { dag: run.dagId },
+          subject: run.dagId,
+        },
+      ];
+    }
+    if (run.state === 'success' && Object.values(c.open).some((o) => o.dagId === run.dagId))
+      return resolveAlerts(run, c, ctx.now);
+    return [];
+  }
+
+  function keepPending(c: Cursor, run: DagRun, now: Date, log: WatchContext['log']): void {
+    const pending = c.pending ?? {};
+    const key = runKey(run.dagId, run.runId);
+    pending[key] = { dagId: run.dagId, runId: run.runId, since: pending[key]?.since ?? now.toISOString() };
+    const keys = Object.keys(pending);
+    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PENDING))) {
+      log.error({ dag: pending[old]?.dagId, run: pending[old]?.runId }, 'too many failed runs pending: card given up');
+      delete pending[old];
+    }
+    c.pending = pending;
+  }
+
   return {
     id: 'airflow-failures',
     topic: 'airflow.failures',
     async check(ctx: WatchContext) {
       const c = parseCursor(ctx.cursor, startedAt < ctx.now ? startedAt : ctx.now, lookbackMs);
       // The overlap covers clock skew between polls, but never reaches behind the first poll's look-back.
-      const since = new Date(Math.max(Date.parse(c.since) - OVERLAP_MS, Date.parse(c.floor ?? c.since) || 0));
-      const runs = await changedRuns(since, ctx.signal);
+      const from = c.exact
+        ? new Date(c.since)
+        : new Date(Math.max(Date.parse(c.since) - OVERLAP_MS, Date.parse(c.floor ?? c.since) || 0));
+      const { runs, to } = await changedRuns(from, ctx.now, ctx.signal);
+      runs.push(...(await pendingRuns(c, runs, ctx)));
       runs.sort((a, b) => (a.endDate?.getTime() ?? 0) - (b.endDate?.getTime() ?? 0));
       const alerts: Alert[] = [];
       for (const run of runs) {
-        const key = runKey(run.dagId, run.runId);
-        const seenState = c.seen[key];
-        const open = c.open[key];
-        if (run.state === 'failed') {
-          const sig = `failed@${run.endDate?.toISOString()}`;
-          if (seenState === sig) continue;
-          const again = !!open || (seenState?.startsWith('failed@') ?? false);
-          alerts.push(await openAlert(run, c, ctx.now, ctx.signal, again));
-          c.seen[key] = sig;
-        } else if ((run.state === 'queued' || run.state === 'running') && open) {
-          if (seenState?.startsWith('retrying@')) continue;
-          c.seen[key] = `retrying@${ctx.now.toISOString()}`;
-          alerts.push({
-            key: open.cardKey,
-            kind: 'update',
-            message: retryingCard({ run, attempt: open.failures + 1 }),
-            match: { dag: run.dagId },
-            subject: run.dagId,
-          });
-        } else if (run.state === 'success' && Object.values(c.open).some((o) => o.dagId === run.dagId)) {
-          alerts.push(...(await resolveAlerts(run, c, ctx.now)));
+        // One run whose tasks cannot be read must not hold back every other DAG's card: it waits for the next tick.
+        try {
+          alerts.push(...(await alertsFor(run, c, ctx)));
+          if (c.pending) delete c.pending[runKey(run.dagId, run.runId)];
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          keepPending(c, run, ctx.now, ctx.log);
+          ctx.log.warn(
+            { dag: run.dagId, run: run.runId, err: (err as Error).message },
+            'failed run not alerted yet: retrying next tick',
+          );
         }
       }
       for (const [k, v] of Object.entries(c.seen)) {
         const at = Date.parse(v.split('@')[1] ?? '');
         if (Number.isFinite(at) && ctx.now.getTime() - at > WEEK) delete c.seen[k];
       }
-      c.since = ctx.now.toISOString();
+      for (const [k, p] of Object.entries(c.pending ?? {}))
+        if (ctx.now.getTime() - Date.parse(p.since) > WEEK) delete c.pending?.[k];
+      if (c.pending && Object.keys(c.pending).length === 0) delete c.pending;
+      c.since = to.toISOString();
+      if (to < ctx.now) c.exact = true;
+      else delete c.exact;
       return { alerts, cursor: JSON.stringify(c) };
     },
   };

@@ -99,6 +99,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE mutes ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE mutes ADD COLUMN held_titles TEXT NOT NULL DEFAULT '[]';
   `,
+  // 3: webhook deliveries already accepted, kept past the signature's time window so a replay is recognised.
+  `
+  CREATE TABLE webhook_deliveries (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (source, id)
+  );
+  CREATE INDEX webhook_deliveries_by_expiry ON webhook_deliveries (expires_at);
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

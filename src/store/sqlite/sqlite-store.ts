@@ -179,6 +179,11 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
        WHERE state = 'pending' AND kind = 'update' AND alert_key = @alert_key AND platform = @platform
          AND channel_id = @channel_id AND key <> @key`,
     ),
+    seenDelivery: db.prepare('SELECT 1 FROM webhook_deliveries WHERE source = ? AND id = ? AND expires_at > ?'),
+    purgeDeliveries: db.prepare('DELETE FROM webhook_deliveries WHERE expires_at <= ?'),
+    insertDelivery: db.prepare(
+      'INSERT INTO webhook_deliveries (source, id, expires_at) VALUES (?, ?, ?) ON CONFLICT (source, id) DO NOTHING',
+    ),
     getAlert: db.prepare('SELECT * FROM alerts WHERE key = ?'),
     putAlert: db.prepare(
       `INSERT INTO alerts (key, state, data, updated_at) VALUES (@key, @state, @data, @updated_at)
@@ -258,6 +263,15 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     st.putCursor.run(watcherId, cursor, at);
     enqueueAll(items, at);
   });
+
+  const commitDelivery = db.transaction(
+    (source: string, id: string, keepUntil: number, items: NewOutboxItem[], at: number) => {
+      st.purgeDeliveries.run(at);
+      if (st.insertDelivery.run(source, id, keepUntil).changes === 0) return false;
+      enqueueAll(items, at);
+      return true;
+    },
+  );
 
   const settleSent = db.transaction((id: number, ref: PostedRef, at: number) => {
     const item = st.getItem.get(id) as
@@ -395,6 +409,14 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
 
     async commitTick(watcherId, cursor, items) {
       commitTick(watcherId, cursor, items, now().getTime());
+    },
+
+    async seenDelivery(source, id) {
+      return st.seenDelivery.get(source, id, now().getTime()) !== undefined;
+    },
+
+    async commitDelivery(source, id, keepUntil, items) {
+      return commitDelivery(source, id, keepUntil.getTime(), items, now().getTime());
     },
 
     async getAlert(key) {

@@ -120,6 +120,13 @@ describe('AirflowClient on Airflow 2 (/api/v1)', () => {
     expect(page.items[0]?.state).toBe('failed');
   });
 
+  it('bounds a window of updates with updated_at_lte', async () => {
+    await client.listDagRuns({ dagId: 'chatops_flaky', updatedSince: new Date(0), updatedUntil: new Date(1_000) });
+
+    const req = stub.sent('GET', '/api/v1/dags/chatops_flaky/dagRuns').at(-1);
+    expect(req?.query.get('updated_at_lte')).toBe('1970-01-01T00:00:01.000Z');
+  });
+
   it('links task instances into the grid view', async () => {
     const tis = await client.listTaskInstances('chatops_flaky', 'it_v1');
     expect(tis[1]?.logUrl).toMatch(/grid\?dag_run_id=it_v1&task_id=flaky&tab=logs&try_number=1$/);

@@ -168,6 +168,7 @@ describe('AirflowClient on Airflow 3 (/api/v2)', () => {
     const req = stub.sent('GET', '/api/v2/dags/~/dagRuns')[0];
     expect(req?.query.getAll('state')).toEqual(['failed', 'success']);
     expect(req?.query.get('updated_at_gte')).toBe('2026-11-26T02:00:00.000Z');
+    expect(req?.query.has('updated_at_lte')).toBe(false);
     expect(req?.query.get('order_by')).toBe('-run_after');
     expect(req?.query.get('limit')).toBe('20');
     expect(page.total).toBe(7);
@@ -178,6 +179,20 @@ describe('AirflowClient on Airflow 3 (/api/v2)', () => {
     expect(page.items[1]?.url).toBe(
       'http://airflow.example/dags/chatops_smoke/runs/manual__2026-11-26T04%3A30%3A00%2B00%3A00',
     );
+  });
+
+  it('bounds a window of updates with updated_at_lte in Z form', async () => {
+    await client.listDagRuns({
+      dagId: '~',
+      updatedSince: new Date('2026-11-26T04:00:00+02:00'),
+      updatedUntil: new Date('2026-11-26T04:30:00.250+02:00'),
+      orderBy: 'updated_at',
+    });
+
+    const req = stub.sent('GET', '/api/v2/dags/~/dagRuns').at(-1);
+    expect(req?.query.get('updated_at_gte')).toBe('2026-11-26T02:00:00.000Z');
+    expect(req?.query.get('updated_at_lte')).toBe('2026-11-26T02:30:00.250Z');
+    expect(req?.query.get('order_by')).toBe('updated_at');
   });
 
   it('reads one run with its dates', async () => {
@@ -255,6 +270,20 @@ describe('AirflowClient on Airflow 3 (/api/v2)', () => {
     await expect(
       client.taskLog({ dagId: 'chatops_flaky', runId: 'it_abc', taskId: 'flaky', tryNumber: 0 }),
     ).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    expect(stub.requests.length).toBe(count);
+  });
+
+  it('rejects ids that are only dots, which would walk up the URL path, before sending anything', async () => {
+    const count = stub.requests.length;
+
+    await expect(client.getDag('..')).rejects.toMatchObject({
+      code: 'OPTIONS_INVALID',
+      userMessage: expect.stringMatching(/dots alone/),
+    });
+    await expect(client.getDagRun('chatops_flaky', '.')).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    await expect(client.taskLog({ dagId: 'chatops_flaky', runId: 'it_abc', taskId: '...' })).rejects.toMatchObject({
+      code: 'OPTIONS_INVALID',
+    });
     expect(stub.requests.length).toBe(count);
   });
 });

@@ -88,6 +88,17 @@ describe('alert verbs', () => {
     expect(t.store.muted).toHaveLength(0);
   });
 
+  it('refuses a --tag or metric glob over the wildcard cap before anything is stored', async () => {
+    const t = setup();
+
+    const tag = await run(t, `subscribe failures --tag '${'*'.repeat(12)}'`);
+    const metric = await run(t, `subscribe best churn '${'*'.repeat(12)}'`);
+
+    expect(tag.text).toMatch(/`tag`: use at most 3 wildcards/);
+    expect(metric.text).toMatch(/`metric`: use at most 3 wildcards/);
+    expect(t.store.subs).toHaveLength(0);
+  });
+
   it('lets readers list but not subscribe', async () => {
     const t = setup();
     const denied = await run(t, 'subscribe failures', reader);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/bot/errors.js';
+import { dockerCommands } from '../../../src/commands/docker/index.js';
+import { coreCommands } from '../../../src/commands/index.js';
 import { admin, createTestCore, lineInvocation, operator } from '../../fakes/test-core.js';
 
 const big = 'x'.repeat(70 * 1024);
@@ -50,6 +52,29 @@ describe('bad input gets a clear message and changes nothing', () => {
     for (const line of ['runs "a b"', 'run x "r 1"', 'logs x r "t;rm"', 'retry x "r\\"1" --yes', 'unpause é'])
       await t.core.plan(lineInvocation(line, operator)).run();
     expect(t.airflow.calls).toEqual([]);
+  });
+
+  it.each([
+    'runs .',
+    'pause ..',
+    'trigger ...',
+    'run .. r1',
+    'run train_model ..',
+    'logs train_model r1 ..',
+    'retry train_model . --yes',
+    'model ..',
+    'promote .. 1 --alias champion --yes',
+    'best .. f1',
+    'restart .. --yes',
+    'service-logs .',
+  ])('rejects the id in `%s`, dots alone, before any request', async (line) => {
+    const t = createTestCore({ commands: [...coreCommands, ...dockerCommands] });
+
+    const m = await t.core.plan(lineInvocation(line, admin)).run();
+
+    expect(m.tone).toBe('warning');
+    expect(m.text).toMatch(/dots alone are not a name|not a compose service name/);
+    expect([t.airflow.calls, t.mlflow.calls, t.docker.calls]).toEqual([[], [], []]);
   });
 
   it.each([

@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { BotError } from '../../../src/bot/errors.js';
 import type {
   AirflowClient,
   DagRun,
@@ -10,12 +12,15 @@ import type {
 } from '../../../src/clients/airflow/types.js';
 import { createAirflowFailureWatcher, errorLineOf } from '../../../src/scheduler/watchers/airflow-failures.js';
 
-type Port = Pick<AirflowClient, 'listDagRuns' | 'listTaskInstances' | 'taskLog'>;
+type Port = Pick<AirflowClient, 'listDagRuns' | 'getDagRun' | 'listTaskInstances' | 'taskLog'>;
 
+/** Airflow's run list as the REST API serves it: a window of updated_at, in that order, paged by offset. */
 class FakeAirflowRuns implements Port {
   runs: (DagRun & { updatedAt: Date })[] = [];
   tasks = new Map<string, TaskInstance[]>();
   calls: string[] = [];
+  /** 'dag/run' keys whose task list answers 503, as when one run's lookup breaks. */
+  brokenTasks = new Set<string>();
 
   put(dagId: string, runId: string, state: DagRunState, at: Date, failedTask = 'train'): void {
     const url = `http://af/dags/${dagId}/runs/${runId}`;
@@ -50,11 +55,24 @@ class FakeAirflowRuns implements Port {
 
   async listDagRuns(q: ListRunsQuery) {
     this.calls.push(`listDagRuns ${q.dagId}`);
-    const items = this.runs.filter((r) => !q.updatedSince || r.updatedAt >= q.updatedSince);
-    return { items, total: items.length };
+    const items = this.runs
+      .filter(
+        (r) => (!q.updatedSince || r.updatedAt >= q.updatedSince) && (!q.updatedUntil || r.updatedAt <= q.updatedUntil),
+      )
+      .sort((a, b) => (q.orderBy === 'updated_at' ? a.updatedAt.getTime() - b.updatedAt.getTime() : 0));
+    const offset = q.offset ?? 0;
+    return { items: items.slice(offset, offset + (q.limit ?? 100)), total: items.length };
+  }
+  async getDagRun(dagId: string, runId: string) {
+    this.calls.push(`getDagRun ${dagId} ${runId}`);
+    const run = this.runs.find((r) => r.dagId === dagId && r.runId === runId);
+    if (!run) throw new BotError('NOT_FOUND', 'run not found', { service: 'airflow', status: 404 });
+    return run;
   }
   async listTaskInstances(dagId: string, runId: string) {
     this.calls.push(`listTaskInstances ${dagId} ${runId}`);
+    if (this.brokenTasks.has(`${dagId}/${runId}`))
+      throw new BotError('UPSTREAM_UNAVAILABLE', 'Airflow answered 503', { service: 'airflow', status: 503 });
     return this.tasks.get(`${dagId}/${runId}`) ?? [];
   }
   async taskLog(req: TaskLogRequest) {
@@ -190,6 +208,77 @@ describe('the Airflow failure watcher', () => {
     await tick(0);
     airflow.put('quiet', 'r1', 'success', at(10));
     expect(await tick(30)).toEqual([]);
+  });
+
+  it('posts the other DAGs’ cards when one run’s task lookup fails, and that run’s card on a later tick', async () => {
+    await tick(0);
+    airflow.put('etl', 'r1', 'failed', at(10));
+    airflow.put('train_model', 'r2', 'failed', at(12));
+    airflow.brokenTasks.add('etl/r1');
+
+    const first = await tick(30);
+    const stillBroken = await tick(200);
+    airflow.brokenTasks.clear();
+    const mended = await tick(400);
+    const after = await tick(600);
+
+    expect(first.map((a) => a.key)).toEqual(['airflow:train_model:r2']);
+    expect(stillBroken).toEqual([]);
+    expect(mended.map((a) => [a.kind, a.key])).toEqual([['open', 'airflow:etl:r1']]);
+    expect(after).toEqual([]);
+  });
+
+  it('logs the run whose card is held back, with the reason', async () => {
+    let logged = '';
+    const capture = pino(
+      { level: 'warn' },
+      new Writable({
+        write: (c, _e, cb) => {
+          logged += String(c);
+          cb();
+        },
+      }),
+    );
+    await tick(0);
+    airflow.put('etl', 'r1', 'failed', at(10));
+    airflow.brokenTasks.add('etl/r1');
+
+    await watcher().check({ cursor, now: at(30), log: capture, signal: new AbortController().signal });
+
+    expect(JSON.parse(logged)).toMatchObject({
+      dag: 'etl',
+      run: 'r1',
+      err: 'Airflow answered 503',
+      msg: 'failed run not alerted yet: retrying next tick',
+    });
+  });
+
+  it('reads a backlog past the 2,000-run cap over the next ticks and loses no card', async () => {
+    await tick(0);
+    // An outage: 2,500 runs of as many DAGs failed, 100 ms apart, while nothing polled.
+    for (let i = 0; i < 2_500; i++) airflow.put(`dag_${i}`, 'r', 'failed', new Date(at(10).getTime() + i * 100));
+
+    const perTick: number[] = [];
+    const keys = new Set<string>();
+    for (let sec = 300; sec <= 450; sec += 30) {
+      const alerts = await tick(sec);
+      perTick.push(alerts.length);
+      for (const a of alerts) keys.add(a.key);
+    }
+
+    expect(perTick[0]).toBeLessThanOrEqual(2_000);
+    expect(perTick.reduce((a, b) => a + b, 0)).toBe(2_500);
+    expect(keys.size).toBe(2_500);
+  });
+
+  it('reads a bulk update of more than the cap within one millisecond whole, and moves on', async () => {
+    await tick(0);
+    for (let i = 0; i < 2_100; i++) airflow.put(`dag_${i}`, 'r', 'failed', at(10));
+
+    const first = await tick(300);
+    const second = await tick(330);
+
+    expect([first.length, second.length]).toEqual([2_100, 0]);
   });
 });
 

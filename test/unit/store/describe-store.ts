@@ -206,6 +206,44 @@ export function describeStore(name: string, open: OpenStore): void {
       });
     });
 
+    describe('webhook deliveries', () => {
+      it('remembers a delivery and enqueues its posts once, however often it is committed', async () => {
+        expect(await store.seenDelivery('mlflow', 'd-1')).toBe(false);
+
+        const first = await store.commitDelivery('mlflow', 'd-1', later(600_000), [post('a')]);
+        const again = await store.commitDelivery('mlflow', 'd-1', later(600_000), [post('b')]);
+
+        expect([first, again]).toEqual([true, false]);
+        expect(await store.seenDelivery('mlflow', 'd-1')).toBe(true);
+        expect((await store.pendingOutbox(clock, 10)).map((i) => i.key)).toEqual(['a']);
+      });
+
+      it('keeps sources apart', async () => {
+        await store.commitDelivery('mlflow', 'same', later(600_000), []);
+
+        expect(await store.seenDelivery('airflow', 'same')).toBe(false);
+        expect(await store.commitDelivery('airflow', 'same', later(600_000), [])).toBe(true);
+      });
+
+      it('forgets a delivery once its time is up, and purges it', async () => {
+        await store.commitDelivery('airflow', 'sig', later(600_000), []);
+
+        clock = later(600_000);
+
+        expect(await store.seenDelivery('airflow', 'sig')).toBe(false);
+        expect(await store.commitDelivery('airflow', 'sig', later(600_000), [])).toBe(true);
+      });
+
+      it('remembers nothing when a post of the delivery cannot be written', async () => {
+        const broken = post('bad', ops, { kind: 'edit' as NewOutboxItem['kind'] });
+
+        await expect(store.commitDelivery('mlflow', 'd-2', later(600_000), [post('good'), broken])).rejects.toThrow();
+
+        expect(await store.seenDelivery('mlflow', 'd-2')).toBe(false);
+        expect(await store.pendingOutbox(later(1), 10)).toEqual([]);
+      });
+    });
+
     describe('alerts', () => {
       it('stores and replaces an alert state by key', async () => {
         expect(await store.getAlert('train_churn/fit')).toBeUndefined();

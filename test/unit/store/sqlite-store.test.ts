@@ -53,6 +53,18 @@ describe('the SQLite store on disk', () => {
     await second.close();
   });
 
+  it('still knows a webhook delivery after a restart', async () => {
+    const path = join(dir, 'bot.db');
+    const first = createSqliteStore({ path });
+    await first.commitDelivery('mlflow', 'd-1', new Date(Date.now() + 600_000), []);
+    await first.close();
+
+    const second = createSqliteStore({ path });
+
+    expect(await second.seenDelivery('mlflow', 'd-1')).toBe(true);
+    await second.close();
+  });
+
   it('runs in WAL mode and records the schema version', async () => {
     const path = join(dir, 'bot.db');
     await createSqliteStore({ path }).close();

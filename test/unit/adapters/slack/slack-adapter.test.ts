@@ -343,11 +343,8 @@ describe('the Slack adapter in HTTP mode', () => {
     const res = await fetch(`${baseUrl}/healthz`);
 
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      ok: true,
-      adapters: { slack: { ok: true, mode: 'http', state: 'started' } },
-      upstream: {},
-    });
+    expect(await res.json()).toEqual({ ok: true, adapters: { slack: { ok: true } }, upstream: {} });
+    expect(adapter.health()).toEqual({ ok: true, mode: 'http', state: 'started' });
   });
 });
 
