@@ -152,7 +152,8 @@ export function createCore(deps: CoreDeps): Core {
     } else verb = inv.input.verb.toLowerCase();
     if (parsed && isProtocolVerb(verb)) return answerPreview(inv, verb, parsed.rest);
     const spec = verb === '' ? registry.lookup('help') : registry.lookup(verb);
-    const reply = spec?.reply ?? 'ephemeral';
+    // A denial is known before anything runs: it goes to the asker alone, never to the channel.
+    const reply = spec && !roles.can(inv.actor, spec.permission) ? 'ephemeral' : (spec?.reply ?? 'ephemeral');
 
     async function run(progress?: ProgressSink): Promise<Message> {
       const started = Date.now();

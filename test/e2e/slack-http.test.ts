@@ -141,6 +141,7 @@ describe('Slack over HTTP, end to end', () => {
 
     const denied = await waitForReply(driver, (m) => /needs the operate role/.test(m.text));
     expect(denied.text).toContain('slack:U0INTRUDER');
+    expect(denied.ephemeral).toBe(true);
     expect(await runCount('chatops_smoke')).toBe(before);
   });
 

@@ -60,6 +60,15 @@ describe('core dispatch', () => {
     expect(store.entries.map((e) => e.outcome)).toEqual(['PERMISSION_DENIED']);
   });
 
+  it('answers a denial to the asker alone, even for a verb that replies in the channel', () => {
+    const { core } = createTestCore();
+
+    const plan = core.plan(lineInvocation('trigger train_model', reader));
+
+    expect(plan.reply).toBe('ephemeral');
+    expect(core.plan(lineInvocation('trigger train_model', operator)).reply).toBe('channel');
+  });
+
   it('denies admin verbs to an operator', async () => {
     const { core, mlflow } = createTestCore();
     const m = await core.plan(lineInvocation('promote churn 1 --yes', operator)).run();
