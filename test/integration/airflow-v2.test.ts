@@ -1,7 +1,7 @@
 import axios, { type AxiosAdapter } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotError } from '../../src/bot/errors.js';
-import { createAirflowClient } from '../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../src/clients/airflow/airflow-client.js';
 import type { AirflowClient, DagRun } from '../../src/clients/airflow/types.js';
 import {
   AIRFLOW_PASS,

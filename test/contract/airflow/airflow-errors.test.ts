@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/bot/errors.js';
 import { createLogger } from '../../../src/bot/logger.js';
-import { createAirflowClient } from '../../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../../src/clients/airflow/airflow-client.js';
 import {
   type AirflowStub,
   closedPort,

@@ -1,7 +1,7 @@
 // Replays answers recorded from a real Airflow 2.10.5 (test/fixtures/http/airflow/v1/recorded-*.json).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/bot/errors.js';
-import { createAirflowClient } from '../../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../../src/clients/airflow/airflow-client.js';
 import type { AirflowClient } from '../../../src/clients/airflow/types.js';
 import { type AirflowStub, fixture, startAirflowStub } from '../../support/airflow-stub-server.js';
 

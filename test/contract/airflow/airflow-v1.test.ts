@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAirflowClient } from '../../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../../src/clients/airflow/airflow-client.js';
 import type { AirflowClient } from '../../../src/clients/airflow/types.js';
 import { type AirflowStub, fixture, startAirflowStub } from '../../support/airflow-stub-server.js';
 

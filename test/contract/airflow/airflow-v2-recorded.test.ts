@@ -1,7 +1,7 @@
 // Replays answers recorded from a real Airflow 3.2.2 (test/fixtures/http/airflow/v2/recorded-*.json).
 import { afterEach, describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/bot/errors.js';
-import { createAirflowClient } from '../../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../../src/clients/airflow/airflow-client.js';
 import { type AirflowStub, fixture, type StubRoute, startAirflowStub } from '../../support/airflow-stub-server.js';
 
 const PASSWORD = 'recorded-pa55';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BotError } from '../../../src/bot/errors.js';
-import { createMlflowClient } from '../../../src/clients/mlflow/create-mlflow-client.js';
+import { createMlflowClient } from '../../../src/clients/mlflow/mlflow-client.js';
 import type { MlflowClient } from '../../../src/clients/mlflow/types.js';
 import { RUN_ID, runJson } from '../../support/mlflow-recorded.js';
 import { MlflowStubServer } from '../../support/mlflow-stub-server.js';
@@ -203,7 +203,7 @@ describe('MlflowClient error mapping', () => {
     stub.on('GET', '/api/2.0/mlflow/runs/get', { text: '{"run": {"info":', contentType: 'application/json' });
     const e = await failure(client.getRun(RUN_ID));
     expect(e.code).toBe('UPSTREAM_CONTRACT');
-    expect(e.userMessage).toMatch(/unexpected shape at '\(body\)'/);
+    expect(e.userMessage).toMatch(/malformed JSON/);
   });
 
   it('answers a missing field as UPSTREAM_CONTRACT naming the field', async () => {
