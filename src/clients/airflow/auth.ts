@@ -69,15 +69,6 @@ export function bearerAuth(tokens: TokenSource) {
   };
 }
 
-/** Airflow 2: HTTP Basic (the `basic_auth` API backend must be enabled on the server). */
-export function basicAuth(username: string, password: string) {
-  const value = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  return (req: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
-    req.headers.set('Authorization', value);
-    return req;
-  };
-}
-
 const rejectedTokens = new WeakSet<object>();
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { basicAuth } from '../http/basic-auth.js';
 import type { AirflowDialect, Call, LogAt } from './airflow-dialect.js';
 import {
   type DagV1Body,
@@ -7,7 +8,6 @@ import {
   dagV1Schema,
   taskInstanceReferenceCollectionSchema,
 } from './airflow-schemas.js';
-import { basicAuth } from './auth.js';
 import { toDagV1 } from './map.js';
 import type { ListRunsQuery } from './types.js';
 

@@ -2,6 +2,7 @@ import type { AxiosAdapter } from 'axios';
 import type { z } from 'zod';
 import { isBotError, userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
+import { basicAuth } from '../http/basic-auth.js';
 import { createHttp } from '../http/create-http.js';
 import { safeUrl } from '../http/safe-url.js';
 import type { HttpRequest, QueryValue } from '../http/send.js';
@@ -55,10 +56,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
   const shownUrl = safeUrl(baseUrl);
   const links = createLinks(safeUrl(o.uiUrl ?? baseUrl));
   const log = o.log?.child({ client: 'mlflow' });
-  const basic =
-    o.username !== undefined && o.username !== ''
-      ? `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`
-      : undefined;
+  const basic = o.username ? basicAuth(o.username, o.password ?? '') : undefined;
   const http = createHttp({
     service: 'mlflow',
     label: 'MLflow',
@@ -69,12 +67,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     log,
     describeError: describeMlflowError,
     mapError: mapMlflowError,
-    auth: basic
-      ? (req) => {
-          req.headers.set('Authorization', basic);
-          return req;
-        }
-      : undefined,
+    auth: basic,
   });
 
   const get = <S extends z.ZodType>(schema: S, path: string, query: Record<string, QueryValue>, x?: Extra) =>
