@@ -3,10 +3,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BotError } from '../../../src/bot/errors.js';
 import { createAirflowClient } from '../../../src/clients/airflow/airflow-client.js';
 import { createMlflowClient } from '../../../src/clients/mlflow/mlflow-client.js';
 import { fixture } from '../../support/airflow-stub-server.js';
+import { failure } from '../../support/failure.js';
 import { RUN_ID, runJson } from '../../support/mlflow-recorded.js';
 
 type Reply = { status?: number; json?: unknown; hang?: boolean };
@@ -63,15 +63,6 @@ const server = new ClosingServer();
 beforeAll(() => server.start());
 afterAll(() => server.close());
 beforeEach(() => server.reset());
-
-async function failure(p: Promise<unknown>): Promise<BotError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BotError);
-  return err as BotError;
-}
 
 describe('a connection closed before any answer', () => {
   const mlflow = () => createMlflowClient({ baseUrl: server.url, timeoutMs: 2_000 });
