@@ -23,8 +23,8 @@ export function createHttp(o: HttpOptions): Http {
   const instance = axios.create({
     baseURL: o.baseURL,
     timeout: o.timeoutMs,
+    // Unset, axios uses Node's http adapter, which sends no Origin header: that keeps MLflow's cross-origin guard quiet.
     adapter: o.adapter,
-    // Node's http adapter sends no Origin header, which keeps MLflow's cross-origin guard quiet.
     maxRedirects: 0,
     transitional: { clarifyTimeoutError: true },
   });
