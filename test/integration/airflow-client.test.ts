@@ -171,6 +171,11 @@ describe.each(SERVERS)('AirflowClient against $name', (s) => {
       limit: 100,
     });
     expect(recent.items.map((r) => r.runId)).toContain(runId);
+    const since = new Date(Date.now() - 10 * 60_000);
+    const window = (until: Date) =>
+      client.listDagRuns({ dagId: '~', updatedSince: since, updatedUntil: until, orderBy: 'updated_at', limit: 100 });
+    expect((await window(new Date())).items.map((r) => r.runId)).toContain(runId);
+    expect((await window(new Date(since.getTime() + 1))).items.map((r) => r.runId)).not.toContain(runId);
 
     const dup = await failure(client.triggerDagRun('chatops_smoke', { runId }));
     expect(dup.code).toBe('CONFLICT');

@@ -30,9 +30,12 @@ const RUN_ID = /^[A-Za-z0-9_.~:+-]{1,250}$/;
 const TASK_ID = /^[A-Za-z0-9_.-]{1,250}$/;
 
 function check(kind: string, value: string, re: RegExp, allowed: string): void {
-  if (typeof value !== 'string' || !re.test(value)) {
+  // Dots alone pass the character rules but would walk up the URL path to another endpoint.
+  const dots = typeof value === 'string' && /^\.+$/.test(value);
+  if (typeof value !== 'string' || !re.test(value) || dots) {
     const shown = String(value).slice(0, 60);
-    throw userError('OPTIONS_INVALID', `'${shown}' is not a valid ${kind}: use ${allowed}.`, { service: 'airflow' });
+    const why = dots ? 'dots alone are not a name' : `use ${allowed}`;
+    throw userError('OPTIONS_INVALID', `'${shown}' is not a valid ${kind}: ${why}.`, { service: 'airflow' });
   }
 }
 

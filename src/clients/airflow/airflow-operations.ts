@@ -149,6 +149,7 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
           state: q.states?.length ? q.states : undefined,
           // toISOString ends in Z; a raw '+00:00' would decode to a space.
           updated_at_gte: q.updatedSince?.toISOString(),
+          updated_at_lte: q.updatedUntil?.toISOString(),
           order_by: dialect.runOrder(q.orderBy ?? '-run_after'),
         },
         notFound: noDag(q.dagId),

@@ -110,6 +110,8 @@ export interface ListRunsQuery {
   dagId: string;
   states?: DagRunState[];
   updatedSince?: Date;
+  /** With updatedSince, a fixed window: paging through it is not disturbed by runs updated meanwhile. */
+  updatedUntil?: Date;
   limit?: number;
   offset?: number;
   /** Newest first by default. */

@@ -370,11 +370,26 @@ describe.each(DIALECTS)('AirflowClient on $name', (d) => {
     const req = stub.sent('GET', `${d.api}/dags/~/dagRuns`)[0];
     expect(req?.query.getAll('state')).toEqual(['failed', 'success']);
     expect(req?.query.get('updated_at_gte')).toBe('2026-11-26T02:00:00.000Z');
+    expect(req?.query.has('updated_at_lte')).toBe(false);
     expect(req?.query.get('order_by')).toBe(d.runs.orderBy);
     expect(req?.query.get('limit')).toBe('20');
     expect(page.total).toBe(d.runs.total);
     expect(page.items.map((r) => [r.dagId, r.state])).toEqual(d.runs.rows);
     expect(page.items.map((r) => r.url)).toEqual(d.runs.urls);
+  });
+
+  it('bounds a window of updates with updated_at_lte in Z form', async () => {
+    await client.listDagRuns({
+      dagId: '~',
+      updatedSince: new Date('2026-11-26T04:00:00+02:00'),
+      updatedUntil: new Date('2026-11-26T04:30:00.250+02:00'),
+      orderBy: 'updated_at',
+    });
+
+    const req = stub.sent('GET', `${d.api}/dags/~/dagRuns`).at(-1);
+    expect(req?.query.get('updated_at_gte')).toBe('2026-11-26T02:00:00.000Z');
+    expect(req?.query.get('updated_at_lte')).toBe('2026-11-26T02:30:00.250Z');
+    expect(req?.query.get('order_by')).toBe('updated_at');
   });
 
   it('reads one run with its dates', async () => {
@@ -443,6 +458,20 @@ describe.each(DIALECTS)('AirflowClient on $name', (d) => {
     await expect(
       client.taskLog({ dagId: 'chatops_flaky', runId: d.run, taskId: 'flaky', tryNumber: 0 }),
     ).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    expect(stub.requests.length).toBe(count);
+  });
+
+  it('rejects ids that are only dots, which would walk up the URL path, before sending anything', async () => {
+    const count = stub.requests.length;
+
+    await expect(client.getDag('..')).rejects.toMatchObject({
+      code: 'OPTIONS_INVALID',
+      userMessage: expect.stringMatching(/dots alone/),
+    });
+    await expect(client.getDagRun('chatops_flaky', '.')).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    await expect(client.taskLog({ dagId: 'chatops_flaky', runId: d.run, taskId: '...' })).rejects.toMatchObject({
+      code: 'OPTIONS_INVALID',
+    });
     expect(stub.requests.length).toBe(count);
   });
 
