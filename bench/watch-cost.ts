@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import axios, { type AxiosAdapter, getAdapter } from 'axios';
 import { pino } from 'pino';
-import { createAirflowClient } from '../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../src/clients/airflow/airflow-client.js';
 import { createAirflowFailureWatcher } from '../src/scheduler/watchers/airflow-failures.js';
 
 const PORT = 8099;

@@ -1,11 +1,11 @@
 import { hostname, userInfo } from 'node:os';
 import { createHttpServer } from '../adapters/http-server.js';
 import { createAdapters } from '../adapters/index.js';
-import { createAirflowClient } from '../clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../clients/airflow/airflow-client.js';
 import type { Clients } from '../clients/clients.js';
 import { createDockerClient } from '../clients/docker/docker-client.js';
-import { safeUrl } from '../clients/http.js';
-import { createMlflowClient } from '../clients/mlflow/create-mlflow-client.js';
+import { safeUrl } from '../clients/http/safe-url.js';
+import { createMlflowClient } from '../clients/mlflow/mlflow-client.js';
 import { commandSet } from '../commands/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createAirflowFailureWatcher } from '../scheduler/watchers/airflow-failures.js';

@@ -6,7 +6,7 @@ import type { Message } from '../../src/bot/message.js';
 import { createRoles } from '../../src/bot/permissions.js';
 import { createRegistry } from '../../src/bot/registry.js';
 import type { Actor, Invocation } from '../../src/bot/types.js';
-import { createMlflowClient } from '../../src/clients/mlflow/create-mlflow-client.js';
+import { createMlflowClient } from '../../src/clients/mlflow/mlflow-client.js';
 import { commandSet } from '../../src/commands/index.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
@@ -233,7 +233,7 @@ describe('bad input and outages on the real stack', () => {
   });
 
   it('Airflow down names the service and URL within the timeout', async () => {
-    const { createAirflowClient } = await import('../../src/clients/airflow/create-airflow-client.js');
+    const { createAirflowClient } = await import('../../src/clients/airflow/airflow-client.js');
     const down = createCore({
       registry: createRegistry(commandSet),
       clients: {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMlflowClient } from '../../src/clients/mlflow/create-mlflow-client.js';
+import { createMlflowClient } from '../../src/clients/mlflow/mlflow-client.js';
 import { MlflowSeed, type SeededRun, uniqueName } from '../support/mlflow-seed.js';
 import { MLFLOW_URL } from '../support/services.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAirflowClient } from '../../src/clients/airflow/create-airflow-client.js';
-import { createMlflowClient } from '../../src/clients/mlflow/create-mlflow-client.js';
+import { createAirflowClient } from '../../src/clients/airflow/airflow-client.js';
+import { createMlflowClient } from '../../src/clients/mlflow/mlflow-client.js';
 import type { Run } from '../../src/clients/mlflow/types.js';
 import {
   AIRFLOW_PASSWORD,

@@ -1,5 +1,5 @@
 // Test-only Airflow chores the bot never does (Variables), plus the client the integration tests share.
-import { createAirflowClient } from '../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../src/clients/airflow/airflow-client.js';
 import type { AirflowClient } from '../../src/clients/airflow/types.js';
 import { AIRFLOW_URL, AIRFLOW2_URL } from './services.js';
 

@@ -1,8 +1,8 @@
-import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 import { BotError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
-import { send } from './request.js';
-import { tokenSchema } from './schemas.js';
+import type { Http } from '../http/create-http.js';
+import { tokenSchema } from './airflow-schemas.js';
 
 export interface TokenSource {
   /** A cached JWT, fetched on first use. */
@@ -14,22 +14,16 @@ export interface TokenSource {
 }
 
 /** Airflow 3: JWT from `POST /auth/token` at the server root (not under /api/v2). */
-export function createTokenSource(deps: {
-  root: AxiosInstance;
-  username: string;
-  password: string;
-  log?: Logger;
-}): TokenSource {
+export function createTokenSource(deps: { root: Http; username: string; password: string; log?: Logger }): TokenSource {
   let pending: Promise<string> | undefined;
   const tokenErrors = new WeakSet<object>();
 
   async function fetchToken(): Promise<string> {
     deps.log?.debug({ user: deps.username }, 'fetching an Airflow API token');
-    const body = await send(deps.root, tokenSchema, {
+    const body = await deps.root.send(tokenSchema, {
       method: 'POST',
-      url: '/auth/token',
-      data: { username: deps.username, password: deps.password },
-      headers: { 'Content-Type': 'application/json' },
+      path: '/auth/token',
+      body: { username: deps.username, password: deps.password },
     });
     return (body.access_token ?? body.jwt_token) as string;
   }
@@ -75,20 +69,11 @@ export function bearerAuth(tokens: TokenSource) {
   };
 }
 
-/** Airflow 2: HTTP Basic (the `basic_auth` API backend must be enabled on the server). */
-export function basicAuth(username: string, password: string) {
-  const value = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  return (req: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
-    req.headers.set('Authorization', value);
-    return req;
-  };
-}
-
 const rejectedTokens = new WeakSet<object>();
 
 /**
  * Airflow 3.2 answers a bad or expired JWT with 403 `{"detail": "Invalid JWT token"}` (only a missing header gets 401),
- * so that 403 must also trigger a renewal. Used as createHttp's `mapError` for /api/v2.
+ * so that 403 must also trigger a renewal. The `mapError` of the Airflow 3 dialect.
  */
 export function mapTokenRejection(status: number, data: unknown): BotError | undefined {
   const detail = data && typeof data === 'object' ? (data as { detail?: unknown }).detail : undefined;

@@ -1,4 +1,4 @@
-import type { LogItem } from './schemas.js';
+import type { LogItem } from './airflow-schemas.js';
 
 // Airflow 2 writes markers after the log prefix (`[ts] {file} INFO - ::group::...`), Airflow 3 as the whole event.
 const GROUP_MARKER = /(^|\s)::(end)?group::/;

@@ -1,4 +1,4 @@
-import type { DagRunBody, DagV1Body, DagV2Body, HealthBody, TaskInstanceBody } from './schemas.js';
+import type { DagRunBody, DagV1Body, DagV2Body, HealthBody, TaskInstanceBody } from './airflow-schemas.js';
 import type {
   AirflowApiVersion,
   AirflowHealth,

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
-import { toDockerError } from './docker-error.js';
+import { toDockerError } from './docker-errors.js';
 import { parseDockerHost } from './docker-host.js';
 import { looksFramed, parseLogFrames, parsePlainLog } from './log-frames.js';
 import { maskSecrets } from './mask-secrets.js';

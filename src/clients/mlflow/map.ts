@@ -1,4 +1,4 @@
-import type { ExperimentJson, MetricJson, ModelVersionJson, RegisteredModelJson, RunJson } from './schemas.js';
+import type { ExperimentJson, MetricJson, ModelVersionJson, RegisteredModelJson, RunJson } from './mlflow-schemas.js';
 import type { Experiment, MetricPoint, ModelVersion, RegisteredModel, Run } from './types.js';
 
 /** Builds MLflow UI deep links; the UI routes live behind the hash. */

@@ -26,8 +26,8 @@ const ORIGIN_HINT =
   "MLflow's security middleware blocked the request as cross-origin: the bot sends no Origin header, so a proxy added one; allow it with the server's --cors-allowed-origins.";
 
 /**
- * Cases the generic mapping gets wrong: the security middleware's plain-text 403 is no missing role,
- * and RESOURCE_ALREADY_EXISTS comes as a 400 although it is a conflict.
+ * Cases the generic mapping gets wrong: the security middleware's plain-text 403 is no missing role, and an unknown
+ * alias and RESOURCE_ALREADY_EXISTS come as 400s although they are a missing thing and a conflict.
  */
 export function mapMlflowError(status: number, data: unknown): BotError | undefined {
   if (status === 403) {
@@ -42,6 +42,11 @@ export function mapMlflowError(status: number, data: unknown): BotError | undefi
     return new BotError('UPSTREAM_AUTH', m, { service: 'mlflow', status, userMessage: m });
   }
   const e = jsonError(data);
+  // An unknown alias of a known model comes as 400 INVALID_PARAMETER_VALUE "Registered model alias x not found."
+  if (status === 400 && /alias .* not found/i.test(e?.message ?? '')) {
+    const m = `MLflow: not found: ${e?.message}`;
+    return new BotError('NOT_FOUND', m, { service: 'mlflow', status, userMessage: m });
+  }
   if (e?.code === 'RESOURCE_ALREADY_EXISTS') {
     const m = `MLflow: already exists${e.message ? `: ${e.message}` : ''}`;
     return new BotError('CONFLICT', m, { service: 'mlflow', status, userMessage: m });

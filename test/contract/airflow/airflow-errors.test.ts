@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BotError } from '../../../src/bot/errors.js';
 import { createLogger } from '../../../src/bot/logger.js';
-import { createAirflowClient } from '../../../src/clients/airflow/create-airflow-client.js';
+import { createAirflowClient } from '../../../src/clients/airflow/airflow-client.js';
 import {
   type AirflowStub,
   closedPort,
@@ -9,10 +8,13 @@ import {
   type StubRoute,
   startAirflowStub,
 } from '../../support/airflow-stub-server.js';
+import { failure as failing } from '../../support/failure.js';
 
 const PASSWORD = 'pa55-word-never-shown';
 const TOKEN = 'eyJhbGciOiJIUzUxMiJ9.stub.sig';
 const stubs: AirflowStub[] = [];
+// No error may carry a secret, whatever happened.
+const failure = (p: Promise<unknown>) => failing(p, PASSWORD, TOKEN);
 
 afterEach(async () => {
   await Promise.all(stubs.splice(0).map((s) => s.close()));
@@ -31,21 +33,6 @@ async function v2With(routes: StubRoute[], timeoutMs = 2_000) {
     timeoutMs,
   });
   return { stub, client };
-}
-
-async function failure(p: Promise<unknown>): Promise<BotError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(BotError);
-  const e = err as BotError;
-  // No error may carry a secret, whatever happened.
-  for (const text of [e.message, e.userMessage ?? '', JSON.stringify(e)]) {
-    expect(text).not.toContain(PASSWORD);
-    expect(text).not.toContain(TOKEN);
-  }
-  return e;
 }
 
 describe('AirflowClient error mapping', () => {

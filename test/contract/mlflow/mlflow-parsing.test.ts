@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMlflowClient } from '../../../src/clients/mlflow/create-mlflow-client.js';
+import { createMlflowClient } from '../../../src/clients/mlflow/mlflow-client.js';
 import type { MlflowClient } from '../../../src/clients/mlflow/types.js';
 import {
   bareRunJson,

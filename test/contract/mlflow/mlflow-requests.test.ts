@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMlflowClient } from '../../../src/clients/mlflow/create-mlflow-client.js';
+import { createMlflowClient } from '../../../src/clients/mlflow/mlflow-client.js';
 import type { MlflowClient } from '../../../src/clients/mlflow/types.js';
 import { modelVersionJson, RUN_ID, registeredModelJson, runJson } from '../../support/mlflow-recorded.js';
 import { MlflowStubServer } from '../../support/mlflow-stub-server.js';

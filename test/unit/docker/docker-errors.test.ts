@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toDockerError } from '../../../src/clients/docker/docker-error.js';
+import { toDockerError } from '../../../src/clients/docker/docker-errors.js';
 
 const SOCK = 'unix:///tmp/mlops-docker/docker.sock';
 

@@ -1,61 +1,26 @@
-import axios, {
-  type AxiosAdapter,
-  type AxiosInstance,
-  type AxiosRequestConfig,
-  type InternalAxiosRequestConfig,
-  isAxiosError,
-} from 'axios';
-import type { z } from 'zod';
-import { BotError } from '../bot/errors.js';
+import axios, { isAxiosError } from 'axios';
+import { BotError } from '../../bot/errors.js';
+import { safeUrl } from './safe-url.js';
 
-export type HttpService = 'airflow' | 'mlflow';
-
-export interface HttpOptions {
-  service: HttpService;
+/** What the shared error mapping needs to know about one upstream to say what went wrong and what to fix. */
+export interface Upstream {
+  service: 'airflow' | 'mlflow';
+  /** How messages name it, e.g. 'Airflow'. */
+  label: string;
   baseURL: string;
   timeoutMs: number;
-  /** Adds credentials to each request (Basic or Bearer). */
-  auth?: (req: InternalAxiosRequestConfig) => Promise<InternalAxiosRequestConfig> | InternalAxiosRequestConfig;
-  /** Contract tests replay recorded fixtures through this. */
-  adapter?: AxiosAdapter;
+  /** The settings a user checks: where the upstream is, and who the bot is there. */
+  settings: { url: string; credentials: string };
   /** Turns an upstream error body into a human sentence (without secrets). */
   describeError?: (status: number, data: unknown) => string | undefined;
-  /** Takes over the mapping of an HTTP error response when the service knows better (e.g. MLflow's plain-text 403). */
+  /** Takes over the mapping of an error response when the service knows better (e.g. MLflow's plain-text 403). */
   mapError?: (status: number, data: unknown) => BotError | undefined;
 }
 
-const LABEL: Record<HttpService, string> = { airflow: 'Airflow', mlflow: 'MLflow' };
-const CREDENTIALS: Record<HttpService, string> = {
-  airflow: 'AIRFLOW_USERNAME and AIRFLOW_PASSWORD',
-  mlflow: 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD',
-};
-
-/** Strips user info and query strings so a URL can be shown. */
-export function safeUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '<invalid url>';
-  }
-}
-
-export function createHttp(o: HttpOptions): AxiosInstance {
-  const http = axios.create({
-    baseURL: o.baseURL,
-    timeout: o.timeoutMs,
-    adapter: o.adapter,
-    // Node's http adapter sends no Origin header, which keeps MLflow's cross-origin guard quiet.
-    headers: { Accept: 'application/json' },
-    maxRedirects: 0,
-    transitional: { clarifyTimeoutError: true },
-  });
-  if (o.auth) http.interceptors.request.use(o.auth);
-  http.interceptors.response.use(undefined, (err: unknown) => Promise.reject(toUpstreamError(o, err)));
-  return http;
+/** Per-call wording: what the user asked for that was missing, or that clashed. */
+export interface Wording {
+  notFound?: string;
+  conflict?: string;
 }
 
 function detailOf(data: unknown): string | undefined {
@@ -70,12 +35,9 @@ function detailOf(data: unknown): string | undefined {
 }
 
 /** Maps any axios failure to a coded BotError that names the service, the URL and the fix. */
-export function toUpstreamError(
-  o: Pick<HttpOptions, 'service' | 'baseURL' | 'describeError' | 'timeoutMs' | 'mapError'>,
-  err: unknown,
-): BotError {
+export function toUpstreamError(o: Upstream, err: unknown): BotError {
   if (err instanceof BotError) return err;
-  const name = LABEL[o.service];
+  const name = o.label;
   const where = safeUrl(o.baseURL);
   if (!isAxiosError(err)) {
     return new BotError('INTERNAL', `${name} call failed: ${(err as Error)?.message ?? String(err)}`, {
@@ -97,7 +59,7 @@ export function toUpstreamError(
       what = `did not answer within ${Math.round(o.timeoutMs / 100) / 10} s`;
     if (code === 'ECONNREFUSED') what = 'is unreachable (connection refused)';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') what = 'is unreachable (host not found)';
-    const message = `${name} at ${where} ${what}. Is it running? Check ${o.service === 'airflow' ? 'AIRFLOW_URL' : 'MLFLOW_URL'}.`;
+    const message = `${name} at ${where} ${what}. Is it running? Check ${o.settings.url}.`;
     return new BotError('UPSTREAM_UNAVAILABLE', message, { service: o.service, userMessage: message });
   }
   const status = res.status;
@@ -106,7 +68,7 @@ export function toUpstreamError(
   const described = o.describeError?.(status, res.data) ?? detailOf(res.data);
   const suffix = described ? `: ${described}` : '';
   if (status === 401) {
-    const m = `${name} answered 401 (not authenticated): check ${CREDENTIALS[o.service]}.`;
+    const m = `${name} answered 401 (not authenticated): check ${o.settings.credentials}.`;
     return new BotError('UPSTREAM_AUTH', m, { service: o.service, status, userMessage: m });
   }
   if (status === 403) {
@@ -129,20 +91,17 @@ export function toUpstreamError(
   return new BotError('UPSTREAM_REJECTED', m, { service: o.service, status, userMessage: m });
 }
 
-/** Sends a request and validates the body; a schema mismatch names the field that drifted. */
-export async function call<S extends z.ZodType>(
-  http: AxiosInstance,
-  service: HttpService,
-  schema: S,
-  req: AxiosRequestConfig,
-): Promise<z.infer<S>> {
-  const res = await http.request<unknown>(req);
-  const parsed = schema.safeParse(res.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? issue.path.join('.') : '(body)';
-    const m = `${LABEL[service]} answered ${req.method?.toUpperCase() ?? 'GET'} ${req.url} with an unexpected shape at '${field}': ${issue?.message ?? 'invalid'}. The API may have changed.`;
-    throw new BotError('UPSTREAM_CONTRACT', m, { service, userMessage: m, cause: parsed.error });
-  }
-  return parsed.data;
+/**
+ * The one place a generic NOT_FOUND or CONFLICT becomes a sentence about what the user asked for
+ * ("Airflow has no DAG named 'x'"). The upstream's own error stays as the cause.
+ */
+export function explain(err: BotError, w: Wording): BotError {
+  const message = err.code === 'NOT_FOUND' ? w.notFound : err.code === 'CONFLICT' ? w.conflict : undefined;
+  if (!message) return err;
+  return new BotError(err.code, message, {
+    service: err.service,
+    status: err.status,
+    userMessage: message,
+    cause: err,
+  });
 }

@@ -1,12 +1,15 @@
-import type { AxiosAdapter, AxiosRequestConfig } from 'axios';
+import type { AxiosAdapter } from 'axios';
 import type { z } from 'zod';
-import { BotError, isBotError, userError } from '../../bot/errors.js';
+import { isBotError, userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
-import { call, createHttp, safeUrl } from '../http.js';
+import { basicAuth } from '../http/basic-auth.js';
+import { createHttp } from '../http/create-http.js';
+import { safeUrl } from '../http/safe-url.js';
+import type { HttpRequest, QueryValue } from '../http/send.js';
 import { createLinks, toExperiment, toMetricPoint, toModelVersion, toRegisteredModel, toRun } from './map.js';
 import { describeMlflowError, mapMlflowError } from './mlflow-errors.js';
 import { bestRunsFilter, filterKey, quoteString } from './mlflow-filter.js';
-import * as s from './schemas.js';
+import * as s from './mlflow-schemas.js';
 import type { CallOptions, MlflowClient, ModelVersion } from './types.js';
 
 export interface MlflowClientOptions {
@@ -41,17 +44,11 @@ function requireVersion(value: string): string {
   return String(value);
 }
 
-/** Replaces the generic 404 with a sentence that names what is missing. */
-async function orNotFound<T>(p: Promise<T>, message: string): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (isBotError(err) && err.code === 'NOT_FOUND') {
-      throw new BotError('NOT_FOUND', message, { service: 'mlflow', status: 404, userMessage: message, cause: err });
-    }
-    throw err;
-  }
-}
+type Extra = Pick<HttpRequest, 'notFound'> & CallOptions;
+
+const noRun = (runId: string) => `MLflow has no run '${runId}'.`;
+const noVersion = (name: string, version: string) => `MLflow has no version ${version} of model '${name}'.`;
+const noAlias = (name: string, alias: string) => `MLflow has no alias '${alias}' on model '${name}'.`;
 
 export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
   const baseUrl = o.baseUrl.replace(/\/+$/, '');
@@ -59,60 +56,34 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
   const shownUrl = safeUrl(baseUrl);
   const links = createLinks(safeUrl(o.uiUrl ?? baseUrl));
   const log = o.log?.child({ client: 'mlflow' });
-  const basic =
-    o.username !== undefined && o.username !== ''
-      ? `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`
-      : undefined;
+  const basic = o.username ? basicAuth(o.username, o.password ?? '') : undefined;
   const http = createHttp({
     service: 'mlflow',
+    label: 'MLflow',
+    settings: { url: 'MLFLOW_URL', credentials: 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD' },
     baseURL: baseUrl,
     timeoutMs: o.timeoutMs,
     adapter: o.adapter,
+    log,
     describeError: describeMlflowError,
     mapError: mapMlflowError,
-    auth: basic
-      ? (req) => {
-          req.headers.set('Authorization', basic);
-          return req;
-        }
-      : undefined,
+    auth: basic,
   });
 
-  async function send<S extends z.ZodType>(
-    schema: S,
-    req: AxiosRequestConfig,
-    opts?: CallOptions,
-  ): Promise<z.infer<S>> {
-    const started = Date.now();
-    const method = (req.method ?? 'GET').toUpperCase();
-    // MLflow reads a JSON body for every non-GET method (DELETE included) and rejects one without this header.
-    const headers = method === 'GET' ? undefined : { 'Content-Type': 'application/json' };
-    try {
-      const out = await call(http, 'mlflow', schema, { ...req, method, headers, signal: opts?.signal });
-      log?.debug({ method, url: req.url, ms: Date.now() - started }, 'mlflow call');
-      return out;
-    } catch (err) {
-      // Only the mapped error is logged: a raw axios error carries the Authorization header.
-      const e = isBotError(err) ? err : undefined;
-      log?.debug(
-        { method, url: req.url, ms: Date.now() - started, code: e?.code, status: e?.status },
-        'mlflow call failed',
-      );
-      throw err;
-    }
-  }
-
-  const get = <S extends z.ZodType>(schema: S, path: string, params: object, opts?: CallOptions) =>
-    send(schema, { method: 'GET', url: `${API}${path}`, params, paramsSerializer: { indexes: null } }, opts);
-  const post = <S extends z.ZodType>(schema: S, path: string, data: object, opts?: CallOptions) =>
-    send(schema, { method: 'POST', url: `${API}${path}`, data }, opts);
+  const get = <S extends z.ZodType>(schema: S, path: string, query: Record<string, QueryValue>, x?: Extra) =>
+    http.send(schema, { path: `${API}${path}`, query, notFound: x?.notFound, signal: x?.signal });
+  /** MLflow's searches are POSTs that only read, so a stale connection may send them again. */
+  const search = <S extends z.ZodType>(schema: S, path: string, body: object, x?: Extra) =>
+    http.send(schema, { method: 'POST', path: `${API}${path}`, body, readOnly: true, signal: x?.signal });
+  const write = <S extends z.ZodType>(schema: S, method: 'POST' | 'DELETE', path: string, body: object, x?: Extra) =>
+    http.send(schema, { method, path: `${API}${path}`, body, notFound: x?.notFound, signal: x?.signal });
 
   const client: MlflowClient = {
     baseUrl: shownUrl,
 
     async health(opts) {
-      const body = await send(s.textResponse, { url: '/health', responseType: 'text' }, opts);
-      const version = await send(s.textResponse, { url: '/version', responseType: 'text' }, opts).then(
+      const body = await http.send(s.textResponse, { path: '/health', text: true, signal: opts?.signal });
+      const version = await http.send(s.textResponse, { path: '/version', text: true, signal: opts?.signal }).then(
         (v) => v.trim() || undefined,
         // An older server or a proxy without /version is still healthy.
         (err: unknown) => {
@@ -124,7 +95,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async searchExperiments(q = {}, opts) {
-      const body = await post(
+      const body = await search(
         s.searchExperimentsResponse,
         '/experiments/search',
         { filter: q.filter, max_results: q.maxResults ?? 100, page_token: q.pageToken, view_type: 'ACTIVE_ONLY' },
@@ -136,9 +107,11 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     async getExperimentByName(name, opts) {
       requireName('experiment name', name);
       const missing = `MLflow has no experiment named '${name}'.`;
-      const body = await orNotFound(
-        get(s.getExperimentResponse, '/experiments/get-by-name', { experiment_name: name }, opts),
-        missing,
+      const body = await get(
+        s.getExperimentResponse,
+        '/experiments/get-by-name',
+        { experiment_name: name },
+        { ...opts, notFound: missing },
       );
       if (body.experiment.lifecycle_stage === 'deleted') {
         throw userError('NOT_FOUND', `${missing.slice(0, -1)} (it was deleted).`, { service: 'mlflow' });
@@ -147,7 +120,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async searchRuns(q, opts) {
-      const body = await post(
+      const body = await search(
         s.searchRunsResponse,
         '/runs/search',
         {
@@ -182,10 +155,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
 
     async getRun(runId, opts) {
       requireName('run id', runId);
-      const body = await orNotFound(
-        get(s.getRunResponse, '/runs/get', { run_id: runId }, opts),
-        `MLflow has no run '${runId}'.`,
-      );
+      const body = await get(s.getRunResponse, '/runs/get', { run_id: runId }, { ...opts, notFound: noRun(runId) });
       return toRun(body.run, links);
     },
 
@@ -195,14 +165,11 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
       const points = [];
       let pageToken: string | undefined;
       do {
-        const body = await orNotFound(
-          get(
-            s.metricHistoryResponse,
-            '/metrics/get-history',
-            { run_id: runId, metric_key: metric, page_token: pageToken },
-            opts,
-          ),
-          `MLflow has no run '${runId}'.`,
+        const body = await get(
+          s.metricHistoryResponse,
+          '/metrics/get-history',
+          { run_id: runId, metric_key: metric, page_token: pageToken },
+          { ...opts, notFound: noRun(runId) },
         );
         points.push(...body.metrics.map(toMetricPoint));
         pageToken = body.next_page_token || undefined;
@@ -227,9 +194,11 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
 
     async getModel(name, opts) {
       requireName('model name', name);
-      const body = await orNotFound(
-        get(s.getModelResponse, '/registered-models/get', { name }, opts),
-        `MLflow has no model named '${name}'.`,
+      const body = await get(
+        s.getModelResponse,
+        '/registered-models/get',
+        { name },
+        { ...opts, notFound: `MLflow has no model named '${name}'.` },
       );
       return toRegisteredModel(body.registered_model, links);
     },
@@ -258,9 +227,11 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     async getModelVersion(name, version, opts) {
       requireName('model name', name);
       requireVersion(version);
-      const body = await orNotFound(
-        get(s.getVersionResponse, '/model-versions/get', { name, version }, opts),
-        `MLflow has no version ${version} of model '${name}'.`,
+      const body = await get(
+        s.getVersionResponse,
+        '/model-versions/get',
+        { name, version },
+        { ...opts, notFound: noVersion(name, version) },
       );
       return toModelVersion(body.model_version, links);
     },
@@ -268,21 +239,11 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     async getVersionByAlias(name, alias, opts): Promise<ModelVersion> {
       requireName('model name', name);
       requireName('alias', alias);
-      const missing = `MLflow has no alias '${alias}' on model '${name}'.`;
-      // MLflow answers an unknown alias of a known model with 400 INVALID_PARAMETER_VALUE "... not found."
-      const body = await orNotFound(
-        get(s.getVersionResponse, '/registered-models/alias', { name, alias }, opts).catch((err: unknown) => {
-          if (isBotError(err) && err.status === 400 && /alias .* not found/i.test(err.message)) {
-            throw new BotError('NOT_FOUND', missing, {
-              service: 'mlflow',
-              status: 400,
-              userMessage: missing,
-              cause: err,
-            });
-          }
-          throw err;
-        }),
-        missing,
+      const body = await get(
+        s.getVersionResponse,
+        '/registered-models/alias',
+        { name, alias },
+        { ...opts, notFound: noAlias(name, alias) },
       );
       return toModelVersion(body.model_version, links);
     },
@@ -291,18 +252,24 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
       requireName('model name', name);
       requireName('alias', alias);
       requireVersion(version);
-      await orNotFound(
-        post(s.emptyResponse, '/registered-models/alias', { name, alias, version }, opts),
-        `MLflow has no version ${version} of model '${name}'.`,
+      await write(
+        s.emptyResponse,
+        'POST',
+        '/registered-models/alias',
+        { name, alias, version },
+        { ...opts, notFound: noVersion(name, version) },
       );
     },
 
     async deleteAlias(name, alias, opts) {
       requireName('model name', name);
       requireName('alias', alias);
-      await orNotFound(
-        send(s.emptyResponse, { method: 'DELETE', url: `${API}/registered-models/alias`, data: { name, alias } }, opts),
-        `MLflow has no alias '${alias}' on model '${name}'.`,
+      await write(
+        s.emptyResponse,
+        'DELETE',
+        '/registered-models/alias',
+        { name, alias },
+        { ...opts, notFound: noAlias(name, alias) },
       );
     },
   };

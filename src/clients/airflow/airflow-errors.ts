@@ -1,14 +1,13 @@
-import { BotError, isBotError, userError } from '../../bot/errors.js';
+import { userError } from '../../bot/errors.js';
 
 /**
- * Turns Airflow error bodies into one sentence: v2 `{detail: str}`, v2 409 `{detail: {reason, message}}`,
- * v2 422 `{detail: [{loc, msg}]}` and v1 RFC 7807 `{title, detail}`. Never echoes `input`, which can hold a password.
+ * Turns the error body of Airflow 3's FastAPI server into one sentence: `{detail: str}`, 409 `{detail: {reason,
+ * message}}` and 422 `{detail: [{loc, msg}]}`. Never echoes `input`, which can hold a password. Airflow 2's RFC 7807
+ * `{title, detail}` needs nothing beyond the shared mapping.
  */
-export function describeAirflowError(_status: number, data: unknown): string | undefined {
-  if (typeof data === 'string') return data.trim().slice(0, 300) || undefined;
+export function describeFastApiError(_status: number, data: unknown): string | undefined {
   if (!data || typeof data !== 'object') return undefined;
-  const d = data as Record<string, unknown>;
-  const detail = d.detail;
+  const detail = (data as Record<string, unknown>).detail;
   if (Array.isArray(detail)) {
     const parts = detail.map((item) => {
       const i = (item ?? {}) as Record<string, unknown>;
@@ -23,31 +22,7 @@ export function describeAirflowError(_status: number, data: unknown): string | u
     const text = [o.reason, o.message].filter((s): s is string => typeof s === 'string');
     if (text.length) return [...new Set(text)].join(': ');
   }
-  if (typeof detail === 'string' && detail) return detail;
-  if (typeof d.title === 'string') return d.title;
   return undefined;
-}
-
-export interface Explanations {
-  notFound?: string;
-  conflict?: string;
-}
-
-/** Replaces Airflow's generic 404/409 text with a sentence about what the user asked for. */
-export async function explain<T>(p: Promise<T>, e: Explanations): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (isBotError(err)) {
-      if (err.code === 'NOT_FOUND' && e.notFound) throw reworded(err, e.notFound);
-      if (err.code === 'CONFLICT' && e.conflict) throw reworded(err, e.conflict);
-    }
-    throw err;
-  }
-}
-
-function reworded(err: BotError, message: string): BotError {
-  return new BotError(err.code, message, { service: 'airflow', status: err.status, userMessage: message, cause: err });
 }
 
 const DAG_ID = /^[A-Za-z0-9_.-]{1,250}$/;
@@ -84,5 +59,3 @@ export function checkTryNumber(n: number | undefined): void {
     });
   }
 }
-
-export const seg = encodeURIComponent;

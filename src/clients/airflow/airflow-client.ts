@@ -1,13 +1,14 @@
-import type { AxiosAdapter, AxiosInstance } from 'axios';
+import type { AxiosAdapter } from 'axios';
 import { BotError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
-import { createHttp, type HttpOptions, safeUrl } from '../http.js';
-import { basicAuth, bearerAuth, createTokenSource, mapTokenRejection } from './auth.js';
-import { describeAirflowError } from './errors.js';
+import { createHttp, type Http } from '../http/create-http.js';
+import { safeUrl } from '../http/safe-url.js';
+import type { AirflowAuth, AirflowDialect } from './airflow-dialect.js';
+import { createAirflowOperations } from './airflow-operations.js';
+import { dialectV1 } from './dialect-v1.js';
+import { dialectV2 } from './dialect-v2.js';
 import { uiLinks } from './map.js';
 import type { AirflowApi, AirflowApiVersion, AirflowClient, CallOptions } from './types.js';
-import { createV1Api } from './v1.js';
-import { createV2Api } from './v2.js';
 
 export interface AirflowClientOptions {
   /** Airflow API server root, e.g. http://127.0.0.1:8082 (no /api/v2). */
@@ -22,6 +23,8 @@ export interface AirflowClientOptions {
   log?: Logger;
 }
 
+type Errors = Partial<Pick<AirflowDialect, 'describeError' | 'mapError'>>;
+
 /** Statuses that prove an API prefix exists even when the probe itself is not allowed. */
 const PRESENT = new Set([200, 401, 403]);
 
@@ -31,43 +34,38 @@ const PRESENT = new Set([200, 401, 403]);
  */
 export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
   const baseUrl = o.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const http = (path: string, auth?: HttpOptions['auth'], mapError?: HttpOptions['mapError']): AxiosInstance =>
+  const log = o.log?.child({ client: 'airflow' });
+  const http = (path: string, errors: Errors = {}, auth?: AirflowAuth['sign']): Http =>
     createHttp({
-      mapError,
       service: 'airflow',
+      label: 'Airflow',
+      settings: { url: 'AIRFLOW_URL', credentials: 'AIRFLOW_USERNAME and AIRFLOW_PASSWORD' },
       baseURL: `${baseUrl}${path}`,
-      timeoutMs,
+      timeoutMs: o.timeoutMs ?? 10_000,
       adapter: o.adapter,
+      log,
       auth,
-      describeError: describeAirflowError,
+      ...errors,
     });
-  const root = http('');
   const ui = o.uiUrl ?? baseUrl;
 
-  function build(version: AirflowApiVersion): AirflowApi {
-    if (version === 'v2') {
-      const tokens = createTokenSource({ root, username: o.username, password: o.password, log: o.log });
-      return createV2Api({
-        root,
-        api: http('/api/v2', bearerAuth(tokens), mapTokenRejection),
-        tokens,
-        links: uiLinks(ui, 'v2'),
-        log: o.log,
-      });
-    }
-    return createV1Api({
+  function operations<B, C>(dialect: AirflowDialect<B, C>): AirflowApi {
+    const root = http('', { describeError: dialect.describeError });
+    const auth = dialect.auth({ root, username: o.username, password: o.password, log });
+    return createAirflowOperations({
+      dialect,
       root,
-      api: http('/api/v1', basicAuth(o.username, o.password)),
-      links: uiLinks(ui, 'v1'),
-      log: o.log,
+      api: http(dialect.prefix, { describeError: dialect.describeError, mapError: dialect.mapError }, auth.sign),
+      renewed: auth.renewed,
+      links: uiLinks(ui, dialect.version),
     });
   }
+  const build = (version: AirflowApiVersion) => (version === 'v2' ? operations(dialectV2) : operations(dialectV1));
 
+  const prober = http('');
   async function probe(signal?: AbortSignal): Promise<AirflowApiVersion> {
     for (const v of ['v2', 'v1'] as const) {
-      const res = await root.request({ method: 'GET', url: `/api/${v}/version`, validateStatus: () => true, signal });
-      if (PRESENT.has(res.status)) return v;
+      if (PRESENT.has(await prober.status({ path: `/api/${v}/version`, signal }))) return v;
     }
     const m = `${safeUrl(baseUrl)} answers neither /api/v2 nor /api/v1: is AIRFLOW_URL the Airflow API server (webserver on Airflow 2)?`;
     throw new BotError('UPSTREAM_CONTRACT', m, { service: 'airflow', userMessage: m });
@@ -81,7 +79,7 @@ export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
     if (!detected) {
       detected = probe(opts?.signal).then(
         (version) => {
-          o.log?.info({ apiVersion: version, url: safeUrl(baseUrl) }, 'detected the Airflow REST API');
+          log?.info({ apiVersion: version, url: safeUrl(baseUrl) }, 'detected the Airflow REST API');
           return { version, api: build(version) };
         },
         (err: unknown) => {
