@@ -8,6 +8,7 @@ import { FakeSlack, type SlackCall } from '../standins/fake-slack.js';
 import { airflow3Client, setVariable, uniqueRunId, waitFor } from '../support/airflow-admin.js';
 import { type BotProcess, freePort, SLACK_OPERATOR, SLACK_SECRET, startBot } from '../support/bot-process.js';
 import type { SeenMessage } from '../support/chat-driver.js';
+import { fetchAgain } from '../support/fetch-again.js';
 import { MlflowSeed, uniqueName } from '../support/mlflow-seed.js';
 import { MLFLOW_URL } from '../support/services.js';
 import { SlackDriver } from '../support/slack-driver.js';
@@ -33,7 +34,7 @@ async function replyWhere(driver: SlackDriver, pred: (m: SeenMessage) => boolean
 }
 
 async function mlflowRest(method: string, path: string, body?: object): Promise<Record<string, unknown>> {
-  const res = await fetch(`${MLFLOW_URL}/api/2.0/mlflow${path}`, {
+  const res = await fetchAgain(`${MLFLOW_URL}/api/2.0/mlflow${path}`, {
     method,
     headers: { 'Content-Type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,

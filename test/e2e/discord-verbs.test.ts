@@ -8,6 +8,7 @@ import type { SeenMessage } from '../support/chat-driver.js';
 import { replyWhere, steady } from '../support/chat-scenarios.js';
 import { type SpawnedBot, spawnDiscordBot } from '../support/discord-bot.js';
 import { DiscordDriver } from '../support/discord-driver.js';
+import { fetchAgain } from '../support/fetch-again.js';
 import { MlflowSeed, uniqueName } from '../support/mlflow-seed.js';
 import { DOCKER_HOST } from '../support/services.js';
 
@@ -112,7 +113,7 @@ describe('Discord e2e: every verb answers', () => {
 
     expect(preview.buttons).toEqual(expect.arrayContaining(['Confirm', 'Cancel']));
     answeredWell(done);
-    const res = await fetch(
+    const res = await fetchAgain(
       `${process.env.MLFLOW_URL ?? 'http://127.0.0.1:5000'}/api/2.0/mlflow/registered-models/alias?name=${data.model}&alias=champion`,
     );
     expect(((await res.json()) as { model_version?: { version: string } }).model_version?.version).toBe('1');

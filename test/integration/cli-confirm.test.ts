@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchAgain } from '../support/fetch-again.js';
 import { MlflowSeed, uniqueName } from '../support/mlflow-seed.js';
 import { MLFLOW_URL } from '../support/services.js';
 
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 async function champion(): Promise<string> {
-  const res = await fetch(
+  const res = await fetchAgain(
     `${MLFLOW_URL}/api/2.0/mlflow/registered-models/alias?name=${encodeURIComponent(model)}&alias=champion`,
   );
   const body = (await res.json()) as { model_version: { version: string } };

@@ -1,6 +1,7 @@
 // Test-only Airflow chores the bot never does (Variables), plus the client the integration tests share.
 import { createAirflowClient } from '../../src/clients/airflow/airflow-client.js';
 import type { AirflowClient } from '../../src/clients/airflow/types.js';
+import { fetchAgain } from './fetch-again.js';
 import { AIRFLOW_URL, AIRFLOW2_URL } from './services.js';
 
 export const AIRFLOW_USER = process.env.AIRFLOW_USERNAME ?? 'admin';
@@ -31,7 +32,7 @@ export function uniqueRunId(label: string): string {
 }
 
 async function bearer(): Promise<string> {
-  const res = await fetch(`${AIRFLOW_URL}/auth/token`, {
+  const res = await fetchAgain(`${AIRFLOW_URL}/auth/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: AIRFLOW_USER, password: AIRFLOW_PASS }),
@@ -63,14 +64,14 @@ export function setVariable(key: string, value: string): Promise<void> {
 async function putVariable(key: string, value: string): Promise<void> {
   const headers = { Authorization: await bearer(), 'Content-Type': 'application/json' };
   const body = JSON.stringify({ key, value });
-  const patched = await fetch(`${AIRFLOW_URL}/api/v2/variables/${encodeURIComponent(key)}`, {
+  const patched = await fetchAgain(`${AIRFLOW_URL}/api/v2/variables/${encodeURIComponent(key)}`, {
     method: 'PATCH',
     headers,
     body,
   });
   if (patched.ok) return;
   if (patched.status !== 404) throw new Error(`PATCH variable ${key} answered ${patched.status}`);
-  const created = await fetch(`${AIRFLOW_URL}/api/v2/variables`, { method: 'POST', headers, body });
+  const created = await fetchAgain(`${AIRFLOW_URL}/api/v2/variables`, { method: 'POST', headers, body });
   if (!created.ok) throw new Error(`POST variable ${key} answered ${created.status}`);
 }
 
@@ -87,14 +88,14 @@ async function putAirflow2Variable(key: string, value: string): Promise<void> {
     'Content-Type': 'application/json',
   };
   const body = JSON.stringify({ key, value });
-  const patched = await fetch(`${AIRFLOW2_URL}/api/v1/variables/${encodeURIComponent(key)}`, {
+  const patched = await fetchAgain(`${AIRFLOW2_URL}/api/v1/variables/${encodeURIComponent(key)}`, {
     method: 'PATCH',
     headers,
     body,
   });
   if (patched.ok) return;
   if (patched.status !== 404) throw new Error(`PATCH variable ${key} answered ${patched.status}`);
-  const created = await fetch(`${AIRFLOW2_URL}/api/v1/variables`, { method: 'POST', headers, body });
+  const created = await fetchAgain(`${AIRFLOW2_URL}/api/v1/variables`, { method: 'POST', headers, body });
   if (!created.ok) throw new Error(`POST variable ${key} answered ${created.status}`);
 }
 

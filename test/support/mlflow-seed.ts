@@ -1,5 +1,6 @@
 // Creates MLflow test data through the REST API (not through the client under test) and removes it again.
 import { randomBytes } from 'node:crypto';
+import { fetchAgain } from './fetch-again.js';
 import { MLFLOW_URL } from './services.js';
 
 const API = `${MLFLOW_URL}/api/2.0/mlflow`;
@@ -13,7 +14,7 @@ async function rest<T = Record<string, unknown>>(
   path: string,
   body?: object,
 ): Promise<T> {
-  const res = await fetch(`${API}${path}`, {
+  const res = await fetchAgain(`${API}${path}`, {
     method,
     headers: body ? { 'Content-Type': 'application/json' } : undefined,
     body: body ? JSON.stringify(body) : undefined,

@@ -1,4 +1,6 @@
 // Where the test suite finds the real services; the stack script exports the same defaults.
+import { fetchAgain } from './fetch-again.js';
+
 export interface TestService {
   name: string;
   url: string;
@@ -12,7 +14,7 @@ export const AIRFLOW2_URL = process.env.AIRFLOW2_URL ?? 'http://127.0.0.1:8092';
 export const DOCKER_HOST = process.env.DOCKER_HOST ?? 'unix:///tmp/mlops-docker/docker.sock';
 
 async function httpOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetchAgain(url, { signal: AbortSignal.timeout(5_000) });
   return res.ok;
 }
 
