@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECRET_ENV_NAMES } from './secrets/index.js';
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -101,17 +102,6 @@ export interface Config extends Omit<Raw, 'MLOPS_ADMINS' | 'MLOPS_OPERATORS' | '
   discord?: { token: string; applicationId: string; guildId?: string; apiUrl: string };
 }
 
-export const SECRET_KEYS = [
-  'AIRFLOW_PASSWORD',
-  'MLFLOW_TRACKING_PASSWORD',
-  'SLACK_BOT_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'SLACK_APP_TOKEN',
-  'DISCORD_TOKEN',
-  'AIRFLOW_WEBHOOK_SECRET',
-  'MLFLOW_WEBHOOK_SECRET',
-] as const;
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -183,7 +173,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (k === 'slack' || k === 'discord') out[k] = v ? 'configured' : 'off';
-    else if ((SECRET_KEYS as readonly string[]).includes(k)) out[k] = v ? '[set]' : '[unset]';
+    else if ((SECRET_ENV_NAMES as readonly string[]).includes(k)) out[k] = v ? '[set]' : '[unset]';
     else out[k] = v;
   }
   return out;

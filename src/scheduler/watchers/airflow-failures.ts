@@ -1,5 +1,5 @@
+import { maskSecretLines } from '../../bot/secrets/index.js';
 import type { AirflowClient, DagRun } from '../../clients/airflow/types.js';
-import { maskSecrets } from '../../clients/docker/mask-secrets.js';
 import { failureCard, recoveredCard, recoveredReply, retryingCard } from '../cards/airflow-cards.js';
 import type { Alert, WatchContext, Watcher } from '../watcher.js';
 
@@ -110,7 +110,7 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
         )
         .catch(() => undefined);
       // Cards go to whole channels: credentials a task printed stay masked.
-      logTail = (log?.lines ?? []).map(maskSecrets);
+      logTail = maskSecretLines(log?.lines ?? []);
     }
     // Tags let `subscribe failures --tag prod` pick DAGs; one request per new failure, none per idle poll.
     const dag = await deps.airflow.getDag?.(run.dagId, { signal }).catch(() => undefined);
