@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SECRET_ENV_NAMES } from './secrets/index.js';
+import { trimTrailing } from './trim-trailing.js';
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -11,7 +12,7 @@ const url = (name: string) =>
   z
     .string()
     .url(`${name} must be a URL such as http://localhost:8082`)
-    .transform((s) => s.replace(/\/+$/, ''));
+    .transform((s) => trimTrailing(s, '/'));
 
 const optionalSecret = z
   .string()

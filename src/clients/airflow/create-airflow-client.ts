@@ -1,6 +1,7 @@
 import type { AxiosAdapter, AxiosInstance } from 'axios';
 import { BotError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import { createHttp, type HttpOptions, safeUrl } from '../http.js';
 import { basicAuth, bearerAuth, createTokenSource, mapTokenRejection } from './auth.js';
 import { describeAirflowError } from './errors.js';
@@ -30,7 +31,7 @@ const PRESENT = new Set([200, 401, 403]);
  * probes /api/v2/version, then /api/v1/version, and the answer is kept; a failed probe is retried on the next call.
  */
 export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
-  const baseUrl = o.baseUrl.replace(/\/+$/, '');
+  const baseUrl = trimTrailing(o.baseUrl, '/');
   const timeoutMs = o.timeoutMs ?? 10_000;
   const http = (path: string, auth?: HttpOptions['auth'], mapError?: HttpOptions['mapError']): AxiosInstance =>
     createHttp({

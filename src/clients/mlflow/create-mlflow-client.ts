@@ -2,6 +2,7 @@ import type { AxiosAdapter, AxiosRequestConfig } from 'axios';
 import type { z } from 'zod';
 import { BotError, isBotError, userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import { call, createHttp, safeUrl } from '../http.js';
 import { createLinks, toExperiment, toMetricPoint, toModelVersion, toRegisteredModel, toRun } from './map.js';
 import { describeMlflowError, mapMlflowError } from './mlflow-errors.js';
@@ -54,7 +55,7 @@ async function orNotFound<T>(p: Promise<T>, message: string): Promise<T> {
 }
 
 export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
-  const baseUrl = o.baseUrl.replace(/\/+$/, '');
+  const baseUrl = trimTrailing(o.baseUrl, '/');
   // Shown and linked without any user info that MLFLOW_URL might carry.
   const shownUrl = safeUrl(baseUrl);
   const links = createLinks(safeUrl(o.uiUrl ?? baseUrl));
@@ -272,7 +273,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
       // MLflow answers an unknown alias of a known model with 400 INVALID_PARAMETER_VALUE "... not found."
       const body = await orNotFound(
         get(s.getVersionResponse, '/registered-models/alias', { name, alias }, opts).catch((err: unknown) => {
-          if (isBotError(err) && err.status === 400 && /alias .* not found/i.test(err.message)) {
+          if (isBotError(err) && err.status === 400 && /alias .{0,300} not found/i.test(err.message)) {
             throw new BotError('NOT_FOUND', missing, {
               service: 'mlflow',
               status: 400,

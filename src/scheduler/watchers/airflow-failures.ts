@@ -53,7 +53,8 @@ const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 // Airflow's updated_at and our clock differ a little; overlap and dedupe through `seen` instead of missing runs.
 const OVERLAP_MS = 60_000;
-const ERROR_LINE = /\b[A-Za-z_.]*(Error|Exception|Interrupt)\b:?|Traceback|\bFAILED\b/;
+// Literal names, not `\b[A-Za-z_.]*Error`: that prefix backtracks quadratically on a line such as `a.a.a.a…`.
+const ERROR_LINE = /(?<![0-9])(?:Error|Exception|Interrupt)\b|Traceback|\bFAILED\b/;
 
 export const runKey = (dagId: string, runId: string) => `airflow:${dagId}:${runId}`;
 
