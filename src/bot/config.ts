@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SECRET_ENV_NAMES } from './secrets/index.js';
+import { COMPOSE_SECRET_NAMES, type ComposeSecretName, SECRET_ENV_NAMES } from './secrets/index.js';
 import { trimTrailing } from './trim-trailing.js';
 
 const list = (v: string | undefined) =>
@@ -50,6 +50,8 @@ const schema = z.object({
   MLOPS_ADMINS: z.string().optional(),
   MLOPS_OPERATORS: z.string().optional(),
   CONSOLE_ROLE: z.enum(['read', 'operate', 'admin']).default('admin'),
+  // Task and container logs can print a credential that masking misses: by default only operators read them.
+  MLOPS_LOG_ROLE: z.enum(['read', 'operate', 'admin']).default('operate'),
 
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -91,6 +93,8 @@ const schema = z.object({
   ALERT_CHANNELS: z.string().optional(),
   AIRFLOW_WEBHOOK_SECRET: optionalSecret,
   MLFLOW_WEBHOOK_SECRET: optionalSecret,
+  // `serve` refuses known default secrets unless this is true (a throwaway setup, a demo).
+  MLOPS_ALLOW_DEFAULT_SECRETS: z.stringbool().default(false),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -101,6 +105,8 @@ export interface Config extends Omit<Raw, 'MLOPS_ADMINS' | 'MLOPS_OPERATORS' | '
   alertChannels: readonly string[];
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   discord?: { token: string; applicationId: string; guildId?: string; apiUrl: string };
+  /** The compose stack's secrets that are in the environment, empty ones included: `serve` checks them. */
+  composeSecrets: Readonly<Partial<Record<ComposeSecretName, string>>>;
 }
 
 export class ConfigError extends Error {
@@ -166,7 +172,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0 || !raw) throw new ConfigError(problems);
 
   const { MLOPS_ADMINS: _a, MLOPS_OPERATORS: _o, ALERT_CHANNELS: _c, ...rest } = raw;
-  return Object.freeze({ ...rest, admins, operators, alertChannels, slack, discord });
+  // Read from the raw env: an empty Fernet key is a problem to report, not an unset variable.
+  const composeSecrets = Object.fromEntries(
+    COMPOSE_SECRET_NAMES.filter((n) => env[n] !== undefined).map((n) => [n, env[n] ?? '']),
+  );
+  return Object.freeze({ ...rest, admins, operators, alertChannels, slack, discord, composeSecrets });
 }
 
 /** The configuration as it may be logged or shown: secrets replaced by their presence. */
@@ -174,6 +184,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (k === 'slack' || k === 'discord') out[k] = v ? 'configured' : 'off';
+    else if (k === 'composeSecrets')
+      out[k] = Object.fromEntries(Object.entries(v as object).map(([n, s]) => [n, s ? '[set]' : '[empty]']));
     else if ((SECRET_ENV_NAMES as readonly string[]).includes(k)) out[k] = v ? '[set]' : '[unset]';
     else out[k] = v;
   }

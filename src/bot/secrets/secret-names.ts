@@ -1,3 +1,16 @@
+/**
+ * The compose stack's own secrets (docker-compose-mlops.yml reads them from .env). The bot does not use them; it
+ * reads them, when they are in its environment, only so that `serve` can refuse an empty value or a placeholder.
+ */
+export const COMPOSE_SECRET_NAMES = [
+  'AIRFLOW_FERNET_KEY',
+  'AIRFLOW_JWT_SECRET',
+  'AIRFLOW_SECRET_KEY',
+  'POSTGRES_PASSWORD',
+] as const;
+
+export type ComposeSecretName = (typeof COMPOSE_SECRET_NAMES)[number];
+
 /** Environment variables whose values never reach a chat reply, a log line, the audit table or `describeConfig`. */
 export const SECRET_ENV_NAMES = [
   'AIRFLOW_PASSWORD',
@@ -8,11 +21,7 @@ export const SECRET_ENV_NAMES = [
   'DISCORD_TOKEN',
   'AIRFLOW_WEBHOOK_SECRET',
   'MLFLOW_WEBHOOK_SECRET',
-  // The compose stack's own secrets: only read so that `serve` can refuse their placeholders.
-  'AIRFLOW_FERNET_KEY',
-  'AIRFLOW_JWT_SECRET',
-  'AIRFLOW_SECRET_KEY',
-  'POSTGRES_PASSWORD',
+  ...COMPOSE_SECRET_NAMES,
 ] as const;
 
 export type SecretEnvName = (typeof SECRET_ENV_NAMES)[number];

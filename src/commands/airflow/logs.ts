@@ -8,7 +8,8 @@ import { orNotFound } from '../not-found.js';
 export const logs = defineCommand({
   name: 'logs',
   summary: 'The tail of a task log',
-  permission: 'read',
+  permission: 'operate',
+  readsLogs: true,
   args: ['dag', 'run_id', 'task'],
   options: z.object({
     dag: dagId,
