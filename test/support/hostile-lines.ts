@@ -1,17 +1,7 @@
 // Log lines as an attacker would write them into a task or container log: shapes that make backtracking regexes
 // explode, random bytes around the characters masking looks at, and ordinary lines with secrets in them.
-// Shared by test/unit/bot/secrets-worst-case.test.ts (a time budget) and bench/mask-secrets.ts (the figures).
-
-/** mulberry32: a seeded PRNG so a failure reproduces. */
-export function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Shared by test/unit/bot/secrets-mask-budget.test.ts (a time budget) and bench/mask-secrets.ts (the figures).
+import { prng } from './prng.js';
 
 /** Units that, repeated, have stalled one regex or another: each is a known worst case of a masking rule. */
 export const ADVERSARIAL_UNITS = [

@@ -4,8 +4,8 @@
 //
 // Log text is hostile and may be built to stall a regex: every pattern here either starts at a literal and stops at
 // a character class that the next attempt cannot overlap, or has bounded quantifiers. Key=value pairs are found by a
-// scan for `=`/`:` and a bounded look back, not by a regex. test/unit/bot/secrets-worst-case.test.ts holds each
-// pattern to linear time; bench/mask-secrets.ts measures it.
+// scan for `=`/`:` and a bounded look back, not by a regex. test/unit/bot/regex-worst-case.test.ts holds each
+// pattern to linear time, test/unit/bot/secrets-mask-budget.test.ts the whole; bench/mask-secrets.ts measures it.
 import { isSecretKey, MAX_KEY } from './secret-key.js';
 
 // A local copy: an imported binding read per character costs a getter call under some loaders.
