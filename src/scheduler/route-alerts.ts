@@ -13,27 +13,19 @@ export interface RouteDeps {
 
 const sameDest = (a: Destination, b: Destination) => a.platform === b.platform && a.channelId === b.channelId;
 
-// picomatch compiles a glob to a regex that backtracks polynomially in the subject's length (with 3 wildcards, a
-// 1,000-character model name takes a quarter of a second per pattern). DAG ids, tags and services are shorter than
-// this; a longer MLflow name is matched on its start.
-const MAX_GLOB_SUBJECT = 256;
-
-/** Whether a DAG id, tag, service or model name matches a subscription or mute glob, case-insensitively. */
-export const globMatch = (subject: string, pattern: string): boolean =>
-  picomatch.isMatch(subject.slice(0, MAX_GLOB_SUBJECT), pattern, { nocase: true });
-
 function matches(sub: Subscription, alert: Alert): boolean {
   return Object.entries(sub.filter).every(([k, pattern]) => {
     // A tag filter needs the alert to know its DAG's tags, and one of them to match.
-    if (k === 'tag') return (alert.match.tags ?? '').split(',').some((t) => t && globMatch(t, pattern));
+    if (k === 'tag')
+      return (alert.match.tags ?? '').split(',').some((t) => t && picomatch.isMatch(t, pattern, { nocase: true }));
     const v = alert.match[k];
     if (v === undefined) return true;
-    return globMatch(v, pattern);
+    return picomatch.isMatch(v, pattern, { nocase: true });
   });
 }
 
 function mutedBy(mutes: Mute[], dest: Destination, subject: string): Mute | undefined {
-  return mutes.find((m) => sameDest(m.dest, dest) && globMatch(subject, m.pattern));
+  return mutes.find((m) => sameDest(m.dest, dest) && picomatch.isMatch(subject, m.pattern, { nocase: true }));
 }
 
 const muted = (mutes: Mute[], dest: Destination, subject: string) => mutedBy(mutes, dest, subject) !== undefined;
