@@ -25,7 +25,9 @@ buttons. Discord has the same verbs as subcommands of \`/mlops\`.
 
 Values with spaces go in quotes (\`'…'\`, \`"…"\` or typographic quotes); a JSON object after \`key=\` needs none.
 \`--yes\` skips the confirmation step of verbs marked ✓. Everyone may run \`read\` verbs; \`operate\` needs
-\`MLOPS_OPERATORS\` or \`MLOPS_ADMINS\`, \`admin\` needs \`MLOPS_ADMINS\`.
+\`MLOPS_OPERATORS\` or \`MLOPS_ADMINS\`, \`admin\` needs \`MLOPS_ADMINS\`. Verbs that show task or container logs
+need the role set by \`MLOPS_LOG_ROLE\` (\`read\`, \`operate\` or \`admin\`; default \`operate\`): logs are masked,
+but masking is a safety net, not a guarantee.
 
 ${table}
 `;

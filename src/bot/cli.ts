@@ -9,6 +9,7 @@ import type { RunOutcome } from './core.js';
 import { createLogger } from './logger.js';
 import { type App, consoleActor, consoleOrigin, createApp, serve } from './main.js';
 import type { Action, Message } from './message.js';
+import { describeDefaultSecrets, findDefaultSecrets } from './secrets/index.js';
 import { createShellHistory, looksSecret } from './shell-history.js';
 import type { Invocation } from './types.js';
 
@@ -190,12 +191,20 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
+  // Only a server refuses them: the one-shot CLI and the shell against the local stack use admin/admin on purpose.
+  const defaults = mode === 'serve' ? findDefaultSecrets(config) : [];
+  if (defaults.length > 0 && !config.MLOPS_ALLOW_DEFAULT_SECRETS) {
+    process.stderr.write(`${describeDefaultSecrets(defaults)}\n`);
+    return EXIT.usage;
+  }
   // At the default level a terminal user sees only errors, as one line: a warning (Docker down, say) repeats what
   // the reply already says, and JSON is for log collectors.
   const quiet = mode !== 'serve' && config.LOG_LEVEL === 'info';
   const log = quiet
     ? createLogger({ level: 'error', destination: terminalLog })
     : createLogger({ level: config.LOG_LEVEL });
+  if (defaults.length > 0)
+    log.warn({ problems: defaults }, 'serving with default secrets (MLOPS_ALLOW_DEFAULT_SECRETS)');
   const app = createApp({ config, log });
   const interrupted = new Promise<number>((resolve) => {
     const stop = () => resolve(mode === 'serve' ? EXIT.ok : EXIT.interrupted);

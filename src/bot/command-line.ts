@@ -48,11 +48,14 @@ export function optionsShape(options: z.ZodObject): OptionsShape {
   return shape;
 }
 
-/** Slack escapes &, < and >, and wraps channel, user and link references in <...>. */
+/**
+ * Slack escapes &, < and >, and wraps channel, user and link references in <...>. A reference holds no `<` (Slack
+ * sends it as &lt;), so each match stops at the next one: text full of unclosed `<#` costs linear time.
+ */
 export function decodeSlackText(text: string): string {
   return text
-    .replace(/<([#@!][^|>]*)(?:\|[^>]*)?>/g, (_m, ref: string) => (ref.startsWith('#') ? ref.slice(1) : ref))
-    .replace(/<((?:https?|mailto):[^|>]*)(?:\|[^>]*)?>/g, '$1')
+    .replace(/<([#@!][^|<>]*)(?:\|[^<>]*)?>/g, (_m, ref: string) => (ref.startsWith('#') ? ref.slice(1) : ref))
+    .replace(/<((?:https?|mailto):[^|<>]*)(?:\|[^<>]*)?>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

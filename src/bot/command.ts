@@ -56,6 +56,11 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject> {
   /** Every field .describe()d. */
   options: S;
   permission: Permission;
+  /**
+   * Shows upstream log text, which may hold a secret that masking missed: MLOPS_LOG_ROLE decides who may run it, and
+   * `permission` is its default.
+   */
+  readsLogs?: boolean;
   /** Defaults to 'ephemeral'. */
   reply?: 'ephemeral' | 'channel';
   /** Collect undeclared key=value pairs into ctx.extra instead of rejecting them (trigger's conf pairs). */

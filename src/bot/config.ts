@@ -1,5 +1,7 @@
 import ms from 'ms';
 import { z } from 'zod';
+import { COMPOSE_SECRET_NAMES, type ComposeSecretName, SECRET_ENV_NAMES } from './secrets/index.js';
+import { trimTrailing } from './trim-trailing.js';
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -11,7 +13,7 @@ const url = (name: string) =>
   z
     .string()
     .url(`${name} must be a URL such as http://localhost:8082`)
-    .transform((s) => s.replace(/\/+$/, ''));
+    .transform((s) => trimTrailing(s, '/'));
 
 const optionalSecret = z
   .string()
@@ -65,6 +67,8 @@ const schema = z.object({
   MLOPS_OPERATORS: z.string().optional(),
   CONSOLE_ROLE: z.enum(['read', 'operate', 'admin']).default('admin'),
   CONFIRM_TTL: seconds('CONFIRM_TTL', { min: 60, max: 86_400, fallback: '15m' }),
+  // Task and container logs can print a credential that masking misses: by default only operators read them.
+  MLOPS_LOG_ROLE: z.enum(['read', 'operate', 'admin']).default('operate'),
 
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -106,6 +110,8 @@ const schema = z.object({
   ALERT_CHANNELS: z.string().optional(),
   AIRFLOW_WEBHOOK_SECRET: optionalSecret,
   MLFLOW_WEBHOOK_SECRET: optionalSecret,
+  // `serve` refuses known default secrets unless this is true (a throwaway setup, a demo).
+  MLOPS_ALLOW_DEFAULT_SECRETS: z.stringbool().default(false),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -116,18 +122,9 @@ export interface Config extends Omit<Raw, 'MLOPS_ADMINS' | 'MLOPS_OPERATORS' | '
   alertChannels: readonly string[];
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
   discord?: { token: string; applicationId: string; guildId?: string; apiUrl: string };
+  /** The compose stack's secrets that are in the environment, empty ones included: `serve` checks them. */
+  composeSecrets: Readonly<Partial<Record<ComposeSecretName, string>>>;
 }
-
-export const SECRET_KEYS = [
-  'AIRFLOW_PASSWORD',
-  'MLFLOW_TRACKING_PASSWORD',
-  'SLACK_BOT_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'SLACK_APP_TOKEN',
-  'DISCORD_TOKEN',
-  'AIRFLOW_WEBHOOK_SECRET',
-  'MLFLOW_WEBHOOK_SECRET',
-] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -192,7 +189,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0 || !raw) throw new ConfigError(problems);
 
   const { MLOPS_ADMINS: _a, MLOPS_OPERATORS: _o, ALERT_CHANNELS: _c, ...rest } = raw;
-  return Object.freeze({ ...rest, admins, operators, alertChannels, slack, discord });
+  // Read from the raw env: an empty Fernet key is a problem to report, not an unset variable.
+  const composeSecrets = Object.fromEntries(
+    COMPOSE_SECRET_NAMES.filter((n) => env[n] !== undefined).map((n) => [n, env[n] ?? '']),
+  );
+  return Object.freeze({ ...rest, admins, operators, alertChannels, slack, discord, composeSecrets });
 }
 
 /** The configuration as it may be logged or shown: secrets replaced by their presence. */
@@ -200,7 +201,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (k === 'slack' || k === 'discord') out[k] = v ? 'configured' : 'off';
-    else if ((SECRET_KEYS as readonly string[]).includes(k)) out[k] = v ? '[set]' : '[unset]';
+    else if (k === 'composeSecrets')
+      out[k] = Object.fromEntries(Object.entries(v as object).map(([n, s]) => [n, s ? '[set]' : '[empty]']));
+    else if ((SECRET_ENV_NAMES as readonly string[]).includes(k)) out[k] = v ? '[set]' : '[unset]';
     else out[k] = v;
   }
   return out;

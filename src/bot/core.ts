@@ -13,8 +13,8 @@ import { BotError, isBotError, userError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Message } from './message.js';
 import { permissionDenied, principal, type Roles } from './permissions.js';
-import { redactJson, SECRETISH } from './redact.js';
 import type { Registry } from './registry.js';
+import { redactAuditValue } from './secrets/index.js';
 import type { BotCore, Invocation, Plan, ProgressSink } from './types.js';
 
 export interface CoreDeps {
@@ -54,8 +54,6 @@ export interface Core extends BotCore {
   stop(): Promise<void>;
 }
 
-const MAX_AUDIT_VALUE = 200;
-
 /** Outcomes where nothing ran because of who asked or what they asked for. */
 const REFUSALS: ReadonlySet<RunOutcome | undefined> = new Set([
   'PERMISSION_DENIED',
@@ -63,35 +61,20 @@ const REFUSALS: ReadonlySet<RunOutcome | undefined> = new Set([
   'COMMAND_UNKNOWN',
 ]);
 
-function redact(key: string, value: unknown): unknown {
-  if (SECRETISH.test(key)) return '[redacted]';
-  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
-    // A JSON option such as trigger's conf may carry a password under any key.
-    try {
-      value = JSON.stringify(redactJson(JSON.parse(value)));
-    } catch {
-      // Malformed JSON cannot be redacted key by key, and it may hold a secret: keep none of it.
-      return '[unparsed JSON]';
-    }
-  }
-  const s = typeof value === 'string' ? value : JSON.stringify(value);
-  return s && s.length > MAX_AUDIT_VALUE ? `${s.slice(0, MAX_AUDIT_VALUE)}…` : value;
-}
-
 /** The canonical line for buttons and audit, rebuilt from what was bound rather than what was typed. */
 function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): string {
   const args = spec.args ?? [];
   const positional: unknown[] = [];
   for (const a of args) {
     if (bound.raw[a] === undefined) break;
-    positional.push(opts.redacted ? redact(a, bound.raw[a]) : bound.raw[a]);
+    positional.push(opts.redacted ? redactAuditValue(a, bound.raw[a]) : bound.raw[a]);
   }
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(bound.raw)) {
     if (args.slice(0, positional.length).includes(k)) continue;
-    options[k] = opts.redacted ? redact(k, v) : v;
+    options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   }
-  for (const [k, v] of Object.entries(bound.extra)) options[k] = opts.redacted ? redact(k, v) : v;
+  for (const [k, v] of Object.entries(bound.extra)) options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   return formatLine(spec.name, positional, options, { yes: opts.yes });
 }
 

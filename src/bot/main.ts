@@ -59,7 +59,7 @@ export function createApp(deps: { config: Config; log: Logger }): App {
     docker: createDockerClient({ dockerHost: config.DOCKER_HOST, project: config.COMPOSE_PROJECT, log }),
   };
   const store = openStore(config);
-  const registry = createRegistry(commandSet);
+  const registry = createRegistry(commandSet, { logRole: config.MLOPS_LOG_ROLE });
   const core = createCore({
     registry,
     clients,

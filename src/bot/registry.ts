@@ -84,6 +84,10 @@ function check(commands: readonly CommandSpec[]): string[] {
   return problems;
 }
 
+function permissionCell(c: CommandSpec): string {
+  return c.readsLogs ? `\`MLOPS_LOG_ROLE\` (default ${c.permission})` : c.permission;
+}
+
 function toDiscordOption(spec: CommandSpec, name: string): DiscordOption {
   const { properties, required } = optionsShape(spec.options);
   const p = properties[name] ?? {};
@@ -102,9 +106,16 @@ function toDiscordOption(spec: CommandSpec, name: string): DiscordOption {
   return o;
 }
 
-export function createRegistry(commands: readonly CommandSpec[]): Registry {
-  const problems = check(commands);
+export interface RegistryOptions {
+  /** MLOPS_LOG_ROLE: the permission of every verb that `readsLogs`, in place of its declared default. */
+  logRole?: Permission;
+}
+
+export function createRegistry(declared: readonly CommandSpec[], opts: RegistryOptions = {}): Registry {
+  const problems = check(declared);
   if (problems.length) throw new RegistryError(problems);
+  const { logRole } = opts;
+  const commands = declared.map((c) => (c.readsLogs && logRole ? { ...c, permission: logRole } : c));
   const byName = new Map(commands.map((c) => [c.name, c]));
   const visible = commands.filter((c) => !c.hidden);
 
@@ -161,7 +172,7 @@ export function createRegistry(commands: readonly CommandSpec[]): Registry {
     verbsTable() {
       const rows = visible.map(
         (c) =>
-          `| \`${c.name}\` | \`${usageLine(c).replace(/\|/g, '\\|')}\` | ${c.permission}${c.confirm ? ' ✓' : ''} | ${c.summary} |`,
+          `| \`${c.name}\` | \`${usageLine(c).replace(/\|/g, '\\|')}\` | ${permissionCell(c)}${c.confirm ? ' ✓' : ''} | ${c.summary} |`,
       );
       return ['| verb | usage | permission | what it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
     },

@@ -1,13 +1,10 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SECRETISH } from './redact.js';
+import { containsSecret, SECRETISH } from './secrets/index.js';
 
-/** Well-known token shapes and credentials in URLs: a line holding one is never written down. */
-const TOKEN_SHAPES =
-  /\bxox[a-z]-|\bxapp-|\bgh[pousr]_\w{20,}|\bsk-[\w-]{16,}|\beyJ[\w-]{8,}\.[\w-]{8,}|\/\/[^/\s:@]+:[^/\s@]+@/;
-
+/** A secret-looking word anywhere, or anything log masking would hide: a line holding one is never written down. */
 export function looksSecret(line: string): boolean {
-  return SECRETISH.test(line) || TOKEN_SHAPES.test(line);
+  return SECRETISH.test(line) || containsSecret(line);
 }
 
 export interface ShellHistory {

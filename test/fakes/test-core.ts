@@ -29,6 +29,7 @@ export function createTestCore(
     commands?: readonly CommandSpec[];
     timeoutMs?: number;
     consoleRole?: Permission;
+    logRole?: Permission;
     admins?: string[];
     operators?: string[];
     confirmTtlMs?: number;
@@ -47,7 +48,7 @@ export function createTestCore(
     },
   });
   const core = createCore({
-    registry: createRegistry(o.commands ?? coreCommands),
+    registry: createRegistry(o.commands ?? coreCommands, { logRole: o.logRole }),
     clients: { airflow, mlflow, docker },
     store,
     roles: createRoles({

@@ -1,6 +1,7 @@
 import type { AxiosAdapter } from 'axios';
 import { BotError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import { createHttp, type Http } from '../http/create-http.js';
 import { safeUrl } from '../http/safe-url.js';
 import type { AirflowAuth, AirflowDialect } from './airflow-dialect.js';
@@ -33,7 +34,7 @@ const PRESENT = new Set([200, 401, 403]);
  * probes /api/v2/version, then /api/v1/version, and the answer is kept; a failed probe is retried on the next call.
  */
 export function createAirflowClient(o: AirflowClientOptions): AirflowClient {
-  const baseUrl = o.baseUrl.replace(/\/+$/, '');
+  const baseUrl = trimTrailing(o.baseUrl, '/');
   const log = o.log?.child({ client: 'airflow' });
   const http = (path: string, errors: Errors = {}, auth?: AirflowAuth['sign']): Http =>
     createHttp({

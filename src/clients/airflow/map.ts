@@ -1,3 +1,4 @@
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import type { DagRunBody, DagV1Body, DagV2Body, HealthBody, TaskInstanceBody } from './airflow-schemas.js';
 import type {
   AirflowApiVersion,
@@ -25,7 +26,7 @@ export interface UiLinks {
 }
 
 export function uiLinks(ui: string, version: AirflowApiVersion): UiLinks {
-  const base = ui.replace(/\/+$/, '');
+  const base = trimTrailing(ui, '/');
   if (version === 'v2') {
     const task = (d: string, r: string, t: string, m: number) =>
       `${base}/dags/${seg(d)}/runs/${seg(r)}/tasks/${seg(t)}${m >= 0 ? `/mapped/${m}` : ''}`;

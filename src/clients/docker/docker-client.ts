@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
+import { maskSecretLines } from '../../bot/secrets/index.js';
 import { toDockerError } from './docker-errors.js';
 import { parseDockerHost } from './docker-host.js';
 import { looksFramed, parseLogFrames, parsePlainLog } from './log-frames.js';
-import { maskSecrets } from './mask-secrets.js';
 import type {
   DockerClient,
   LogLine,
@@ -185,7 +185,9 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
           const parsed = info.Config?.Tty || !looksFramed(bytes) ? parsePlainLog(bytes) : parseLogFrames(bytes);
           out.push(...parsed);
         }
-        return out.slice(-lines).map((l) => ({ stream: l.stream, text: maskSecrets(l.text) }));
+        const kept = out.slice(-lines);
+        const masked = maskSecretLines(kept.map((l) => l.text));
+        return kept.map((l, i) => ({ stream: l.stream, text: masked[i] ?? '' }));
       });
     },
   };

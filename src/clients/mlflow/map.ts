@@ -1,3 +1,4 @@
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import type { ExperimentJson, MetricJson, ModelVersionJson, RegisteredModelJson, RunJson } from './mlflow-schemas.js';
 import type { Experiment, MetricPoint, ModelVersion, RegisteredModel, Run } from './types.js';
 
@@ -10,7 +11,7 @@ export interface MlflowLinks {
 }
 
 export function createLinks(uiUrl: string): MlflowLinks {
-  const ui = uiUrl.replace(/\/+$/, '');
+  const ui = trimTrailing(uiUrl, '/');
   const seg = encodeURIComponent;
   return {
     experiment: (id) => `${ui}/#/experiments/${seg(id)}`,

@@ -2,6 +2,7 @@ import type { AxiosAdapter } from 'axios';
 import type { z } from 'zod';
 import { isBotError, userError } from '../../bot/errors.js';
 import type { Logger } from '../../bot/logger.js';
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import { basicAuth } from '../http/basic-auth.js';
 import { createHttp } from '../http/create-http.js';
 import { safeUrl } from '../http/safe-url.js';
@@ -51,7 +52,7 @@ const noVersion = (name: string, version: string) => `MLflow has no version ${ve
 const noAlias = (name: string, alias: string) => `MLflow has no alias '${alias}' on model '${name}'.`;
 
 export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
-  const baseUrl = o.baseUrl.replace(/\/+$/, '');
+  const baseUrl = trimTrailing(o.baseUrl, '/');
   // Shown and linked without any user info that MLFLOW_URL might carry.
   const shownUrl = safeUrl(baseUrl);
   const links = createLinks(safeUrl(o.uiUrl ?? baseUrl));

@@ -43,7 +43,7 @@ export function mapMlflowError(status: number, data: unknown): BotError | undefi
   }
   const e = jsonError(data);
   // An unknown alias of a known model comes as 400 INVALID_PARAMETER_VALUE "Registered model alias x not found."
-  if (status === 400 && /alias .* not found/i.test(e?.message ?? '')) {
+  if (status === 400 && /alias .{0,300} not found/i.test(e?.message ?? '')) {
     const m = `MLflow: not found: ${e?.message}`;
     return new BotError('NOT_FOUND', m, { service: 'mlflow', status, userMessage: m });
   }

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
 import { formatLine } from '../../bot/command-line.js';
-import { maskSecrets } from '../../clients/docker/mask-secrets.js';
+import { maskSecretLines } from '../../bot/secrets/index.js';
 import { dagId, runId, taskId } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
 export const logs = defineCommand({
   name: 'logs',
   summary: 'The tail of a task log',
-  permission: 'read',
+  permission: 'operate',
+  readsLogs: true,
   args: ['dag', 'run_id', 'task'],
   options: z.object({
     dag: dagId,
@@ -28,7 +29,7 @@ export const logs = defineCommand({
     const cut = log.truncated ? ` (last ${log.lines.length} lines; ${log.truncated} earlier lines not shown)` : '';
     return {
       title: `${o.task}, try ${log.tryNumber}${cut}`,
-      code: { body: log.lines.map(maskSecrets).join('\n') || '(empty log)' },
+      code: { body: maskSecretLines(log.lines).join('\n') || '(empty log)' },
       fields: [{ label: 'Run', value: o.run_id }],
       actions: [
         { kind: 'command', label: 'Run', command: formatLine('run', [o.dag, o.run_id]) },

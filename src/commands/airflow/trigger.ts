@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Clock, defineCommand } from '../../bot/command.js';
 import { formatLine } from '../../bot/command-line.js';
 import type { Logger } from '../../bot/logger.js';
-import { redactJson } from '../../bot/redact.js';
+import { redactJson } from '../../bot/secrets/index.js';
 import type { ProgressSink } from '../../bot/types.js';
 import type { AirflowClient, DagRunState } from '../../clients/airflow/types.js';
 import { dagId, runId } from '../ids.js';

@@ -10,7 +10,8 @@ const MAX_SINCE = 7 * 24 * 60 * 60_000;
 export const serviceLogs = defineCommand({
   name: 'service-logs',
   summary: 'The tail of a compose service log (stdout and stderr, secrets masked)',
-  permission: 'read',
+  permission: 'operate',
+  readsLogs: true,
   args: ['service'],
   options: z.object({
     service: serviceName,

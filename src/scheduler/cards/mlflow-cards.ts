@@ -1,4 +1,5 @@
 import type { Action, Message } from '../../bot/message.js';
+import { trimTrailing } from '../../bot/trim-trailing.js';
 import type { ModelVersion, Run } from '../../clients/mlflow/types.js';
 
 export interface BestRunFacts {
@@ -11,7 +12,13 @@ export interface BestRunFacts {
   version?: ModelVersion;
 }
 
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, ''));
+// toPrecision pads decimals with zeros (0.5000 → 0.5); the zeros of 1230 (from 1230.4) are digits and stay.
+const fmt = (v: number) => {
+  if (Number.isInteger(v)) return String(v);
+  const s = v.toPrecision(4);
+  if (!s.includes('.') || s.includes('e')) return s;
+  return trimTrailing(trimTrailing(s, '0'), '.');
+};
 
 export function bestRunCard(f: BestRunFacts): Message {
   const delta = f.previous ? f.value - f.previous.value : undefined;

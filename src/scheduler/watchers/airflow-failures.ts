@@ -1,6 +1,6 @@
 import { isBotError } from '../../bot/errors.js';
+import { maskSecretLines } from '../../bot/secrets/index.js';
 import type { AirflowClient, DagRun } from '../../clients/airflow/types.js';
-import { maskSecrets } from '../../clients/docker/mask-secrets.js';
 import { failureCard, recoveredCard, recoveredReply, retryingCard } from '../cards/airflow-cards.js';
 import type { Alert, WatchContext, Watcher } from '../watcher.js';
 
@@ -73,7 +73,8 @@ const MAX_RUNS = 2_000;
 const PAGE = 100;
 /** Runs waiting for a retry at most; past it the oldest are given up, logged. */
 const MAX_PENDING = 500;
-const ERROR_LINE = /\b[A-Za-z_.]*(Error|Exception|Interrupt)\b:?|Traceback|\bFAILED\b/;
+// Literal names, not `\b[A-Za-z_.]*Error`: that prefix backtracks quadratically on a line such as `a.a.a.a…`.
+const ERROR_LINE = /(?<![0-9])(?:Error|Exception|Interrupt)\b|Traceback|\bFAILED\b/;
 
 export const runKey = (dagId: string, runId: string) => `airflow:${dagId}:${runId}`;
 
@@ -179,7 +180,7 @@ export function createAirflowFailureWatcher(deps: AirflowFailureWatcherDeps): Wa
         )
         .catch(() => undefined);
       // Cards go to whole channels: credentials a task printed stay masked.
-      logTail = (log?.lines ?? []).map(maskSecrets);
+      logTail = maskSecretLines(log?.lines ?? []);
     }
     // Tags let `subscribe failures --tag prod` pick DAGs; one request per new failure, none per idle poll.
     const dag = await deps.airflow.getDag?.(run.dagId, { signal }).catch(() => undefined);

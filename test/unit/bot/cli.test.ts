@@ -89,3 +89,24 @@ describe('mlops-bot shell', () => {
     expect(r.out.endsWith('mlops> \n')).toBe(true);
   });
 });
+
+describe('mlops-bot serve', () => {
+  it('exits 2 before connecting anywhere when secrets are at their defaults, naming each and its fix', () => {
+    // Never contacted: the refusal comes before any client exists.
+    const r = cli(['serve'], { AIRFLOW_URL: 'http://airflow-apiserver:8080', AIRFLOW_JWT_SECRET: 'jwt-change-me' });
+
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('mlops-bot serve refuses to start with default secrets:');
+    expect(r.err).toContain('  - AIRFLOW_USERNAME and AIRFLOW_PASSWORD: admin/admin is the stack');
+    expect(r.err).toContain('  - AIRFLOW_JWT_SECRET: still the placeholder ending in change-me');
+    expect(r.err).toContain('MLOPS_ALLOW_DEFAULT_SECRETS=true');
+    expect(r.out).toBe('');
+  });
+
+  it('runs one-shot verbs with the same defaults: only serve refuses them', () => {
+    const r = cli(['help'], { AIRFLOW_URL: 'http://airflow-apiserver:8080', AIRFLOW_JWT_SECRET: 'jwt-change-me' });
+
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+  });
+});

@@ -26,6 +26,17 @@ describe('the one glob module', () => {
     expect(MAX_WILDCARDS).toBe(3);
   });
 
+  it('matches a very long name against a pattern at the cap in bounded time', () => {
+    const name = 'a'.repeat(5_000);
+    const started = process.cpuUsage();
+
+    const matched = globMatch(name, '*a*a*b');
+
+    const cpuMs = (process.cpuUsage(started).user + process.cpuUsage(started).system) / 1000;
+    expect(matched).toBe(false);
+    expect(cpuMs).toBeLessThan(1_000);
+  });
+
   it('never runs a stored pattern over the cap: it matches only itself', () => {
     expect(globMatch('prod1234', '*?*?*?*?')).toBe(false);
     expect(globMatch('a'.repeat(250), '*a*a*a*a*a*a*a*a*a*a*a*b')).toBe(false);

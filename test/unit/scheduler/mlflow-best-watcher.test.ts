@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { BestRunsQuery, MlflowClient, Run, SearchRunsQuery } from '../../../src/clients/mlflow/types.js';
+import { bestRunCard } from '../../../src/scheduler/cards/mlflow-cards.js';
 import { createMlflowBestWatcher, watchesFromSubscriptions } from '../../../src/scheduler/watchers/mlflow-best.js';
 
 type Port = Pick<MlflowClient, 'getExperimentByName' | 'searchRuns' | 'bestRuns'>;
@@ -101,5 +102,19 @@ describe('the MLflow best-metric watcher', () => {
       { experiment: 'churn', metric: 'f1', order: 'max' },
       { experiment: 'churn', metric: 'rmse', order: 'min' },
     ]);
+  });
+
+  it.each([
+    [1230.4, '1230'],
+    [0.5, '0.5'],
+    [1.00001, '1'],
+    [0.91234, '0.9123'],
+    [1.5e-7, '1.500e-7'],
+  ])('shows a best value of %s as %s on the card', (value, shown) => {
+    const run: Run = { runId: 'r1', experimentId: '7', status: 'FINISHED', metrics: {}, params: {}, tags: {}, url: '' };
+
+    const card = bestRunCard({ experiment: 'churn', metric: 'rmse', order: 'min', run, value });
+
+    expect(card.fields?.find((f) => f.label === 'rmse')?.value).toBe(shown);
   });
 });
