@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { type BotError, userError } from './errors.js';
+import type { CommandLine } from './message.js';
 
 /** One word of a command line. Text before `quotedFrom` was typed bare, so `=` and `--` there are syntax. */
 export interface Token {
@@ -325,9 +326,13 @@ export function validate<S extends z.ZodObject>(spec: CommandSpec<S>, bound: Bou
 
 const SAFE = /^[^\s"'“”„‘’‚\\]+$/u;
 
+/** tokenize() reads a bare `{` or `[` at a value's start as JSON running to its closing bracket, across spaces. */
+const JSON_START = /^[[{]|=[[{]/;
+
 /** Quotes a value so tokenize() gives it back unchanged; positional values also guard a bare `=`. */
 export function quote(value: string, positional: boolean): string {
-  const needs = !SAFE.test(value) || value.startsWith('--') || (positional && value.includes('='));
+  const needs =
+    !SAFE.test(value) || value.startsWith('--') || JSON_START.test(value) || (positional && value.includes('='));
   if (!needs) return value;
   if (!/['‘’‚]/u.test(value) && value !== '') return `'${value}'`;
   // Inside double quotes only " and \ need escaping; typographic quotes are closed by ”, so escape those too.
@@ -344,7 +349,7 @@ export function formatLine(
   args: readonly unknown[] = [],
   options: Readonly<Record<string, unknown>> = {},
   flags: { yes?: boolean } = {},
-): string {
+): CommandLine {
   const parts = [verb];
   for (const a of args) parts.push(quote(show(a), true));
   for (const [k, v] of Object.entries(options)) {
@@ -353,5 +358,5 @@ export function formatLine(
     else parts.push(`${k}=${quote(show(v), false)}`);
   }
   if (flags.yes) parts.push('--yes');
-  return parts.join(' ');
+  return parts.join(' ') as CommandLine;
 }

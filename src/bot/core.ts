@@ -4,7 +4,7 @@ import { type Clock, type CommandContext, type CommandSpec, type CommandStore, r
 import { type Bound, bind, bindStructured, formatLine, splitVerb, validate } from './command-line.js';
 import { BotError, isBotError, userError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { Message } from './message.js';
+import { type CommandLine, code, type Message } from './message.js';
 import type { Roles } from './permissions.js';
 import { redactJson, SECRETISH } from './redact.js';
 import type { Registry } from './registry.js';
@@ -69,7 +69,7 @@ function redact(key: string, value: unknown): unknown {
 }
 
 /** The canonical line for buttons and audit, rebuilt from what was bound rather than what was typed. */
-function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): string {
+function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): CommandLine {
   const args = spec.args ?? [];
   const positional: unknown[] = [];
   for (const a of args) {
@@ -83,6 +83,19 @@ function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted
   }
   for (const [k, v] of Object.entries(bound.extra)) options[k] = opts.redacted ? redact(k, v) : v;
   return formatLine(spec.name, positional, options, { yes: opts.yes });
+}
+
+/**
+ * A button runs the line formatLine built for it, so the line must read back as itself. One that does not was built
+ * by string insertion (a model named `churn --yes` turns into a flag) or altered on the way: nothing of it runs.
+ */
+function refuseForgedButton(inv: Invocation, spec: CommandSpec, bound: Bound): void {
+  if (inv.via !== 'button' || inv.input.kind !== 'line') return;
+  if (lineOf(spec, bound, { yes: bound.yes }) === inv.input.line) return;
+  throw userError(
+    'BUTTON_MISMATCH',
+    `This button's command does not match the values it was built from, so nothing ran. Type the ${code(spec.name)} command instead.`,
+  );
 }
 
 function errorMessage(err: unknown, invId: string): Message {
@@ -144,7 +157,7 @@ export function createCore(deps: CoreDeps): Core {
           const near = registry.suggest(verb);
           throw userError(
             'COMMAND_UNKNOWN',
-            `Unknown command \`${verb}\`.${near ? ` Did you mean \`${near}\`?` : ''} Try \`help\`.`,
+            `Unknown command ${code(verb)}.${near ? ` Did you mean \`${near}\`?` : ''} Try \`help\`.`,
           );
         }
         if (!spec) throw userError('COMMAND_UNKNOWN', 'No command given. Try `help`.');
@@ -156,6 +169,7 @@ export function createCore(deps: CoreDeps): Core {
           );
         }
         bound = inv.input.kind === 'line' ? bind(parsed?.rest ?? [], spec) : bindStructured(inv.input.options, spec);
+        refuseForgedButton(inv, spec, bound);
         const options = validate(spec, bound);
         const signal = AbortSignal.timeout(deps.timeoutMs);
         const afterTasks: ((signal: AbortSignal) => Promise<void>)[] = [];
@@ -197,7 +211,8 @@ export function createCore(deps: CoreDeps): Core {
         const durationMs = Date.now() - started;
         last = previewOnly && outcome === 'ok' ? 'preview' : outcome;
         log.info({ outcome: last, durationMs }, 'command');
-        if (spec && spec.permission !== 'read' && !(previewOnly && outcome === 'ok')) {
+        const audited = spec?.permission !== 'read' || outcome === 'BUTTON_MISMATCH';
+        if (spec && audited && !(previewOnly && outcome === 'ok')) {
           await store
             .audit({
               at: clock.now(),

@@ -2,6 +2,7 @@ export type ErrorCode =
   | 'COMMAND_UNKNOWN'
   | 'OPTIONS_INVALID'
   | 'PERMISSION_DENIED'
+  | 'BUTTON_MISMATCH' // a clicked line that does not round-trip through the grammar: refused, audited
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UPSTREAM_UNAVAILABLE' // network, timeout, 502–504

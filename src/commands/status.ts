@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../bot/command.js';
+import { commandAction } from '../bot/command-action.js';
 import { isBotError } from '../bot/errors.js';
-import type { Field, Message } from '../bot/message.js';
+import { esc, type Field, type Message } from '../bot/message.js';
 import { containersSection } from './docker/containers-section.js';
 import { ago } from './format.js';
 
@@ -67,11 +68,9 @@ export const status = defineCommand({
       title: ok ? (dockerDown ? 'Airflow and MLflow healthy' : 'All services healthy') : 'Needs attention',
       tone: ok ? 'success' : 'warning',
       fields,
-      footer: [version, mlVersion].filter(Boolean).join(' · ') || undefined,
+      footer: esc([version, mlVersion].filter(Boolean).join(' · ')) || undefined,
       actions:
-        failed.status === 'fulfilled' && failed.value.total > 0
-          ? [{ kind: 'command', label: 'Failures', command: 'failures' }]
-          : undefined,
+        failed.status === 'fulfilled' && failed.value.total > 0 ? [commandAction('Failures', 'failures')] : undefined,
     };
   },
 });

@@ -145,7 +145,7 @@ describe('core dispatch', () => {
     const m = await core.plan(inv).run();
     expect(m.text).toBe(`Something went wrong. Reference \`${inv.id}\`.`);
     expect(logs.find((l) => l.msg === 'command failed')).toMatchObject({ inv: inv.id });
-    expect(store.entries[0]).toMatchObject({ outcome: 'INTERNAL', line: 'boom token=[redacted]' });
+    expect(store.entries[0]).toMatchObject({ outcome: 'INTERNAL', line: "boom token='[redacted]'" });
   });
 
   it('shows an upstream error naming the service and URL', async () => {

@@ -3,17 +3,7 @@ import { bind, splitVerb, validate } from '../../../src/bot/command-line.js';
 import { BotError } from '../../../src/bot/errors.js';
 import { createRegistry } from '../../../src/bot/registry.js';
 import { coreCommands } from '../../../src/commands/index.js';
-
-// mulberry32: a seeded PRNG so a failure reproduces.
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../support/prng.js';
 
 const PIECES = [
   'trigger',

@@ -4,6 +4,7 @@ import type { AutocompleteQuery } from '../../../../src/adapters/discord/autocom
 import { createDiscordAdapter } from '../../../../src/adapters/discord/discord-adapter.js';
 import type { Message } from '../../../../src/bot/message.js';
 import type { ChatAdapter } from '../../../../src/bot/types.js';
+import { asLine } from '../../../fixtures/messages.js';
 import { FakeDiscord } from '../../../standins/fake-discord.js';
 import { DiscordDriver } from '../../../support/discord-driver.js';
 import { capturedLogger, MemoryActionRefs, type Script, ScriptedCore } from '../../../support/discord-fakes.js';
@@ -216,7 +217,7 @@ describe('Discord adapter: buttons', () => {
   it('carries short command lines in the custom_id and runs a click as the clicker', async () => {
     const runLine = 'run train_model manual__2026-11-26T09:00:00+00:00';
     const { fake, driver, core } = await startBot({
-      trigger: said('created', { actions: [{ kind: 'command', label: 'Status', command: runLine }] }),
+      trigger: said('created', { actions: [{ kind: 'command', label: 'Status', command: asLine(runLine) }] }),
       run: said('task states'),
     });
     await driver.invoke('trigger train_model');
@@ -240,7 +241,7 @@ describe('Discord adapter: buttons', () => {
   it('stores lines over 100 characters by reference and resolves them on click', async () => {
     const long = `logs train_model ${'x'.repeat(120)} train --lines 80`;
     const { driver, core, refs } = await startBot({
-      trigger: said('created', { actions: [{ kind: 'command', label: 'Logs', command: long }] }),
+      trigger: said('created', { actions: [{ kind: 'command', label: 'Logs', command: asLine(long) }] }),
       logs: said('log tail'),
     });
     await driver.invoke('trigger train_model');
@@ -276,8 +277,8 @@ describe('Discord adapter: buttons', () => {
       title: `Retry ${dag}?`,
       text: '2 tasks will be cleared',
       actions: [
-        { kind: 'command', label: 'Confirm', command: `retry ${dag} r1 --yes`, style: 'danger' },
-        { kind: 'command', label: 'Cancel', command: 'cancel' },
+        { kind: 'command', label: 'Confirm', command: asLine(`retry ${dag} r1 --yes`), style: 'danger' },
+        { kind: 'command', label: 'Cancel', command: asLine('cancel') },
       ],
     });
     const { fake, driver } = await startBot({
@@ -311,7 +312,10 @@ describe('Discord adapter: buttons', () => {
         run: async (inv) =>
           inv.input.kind === 'line'
             ? { tone: 'warning', text: 'You need the operate role.' }
-            : { text: 'preview', actions: [{ kind: 'command', label: 'Confirm', command: 'retry d r1 --yes' }] },
+            : {
+                text: 'preview',
+                actions: [{ kind: 'command', label: 'Confirm', command: asLine('retry d r1 --yes') }],
+              },
       },
     });
     await driver.invoke('retry d r1');

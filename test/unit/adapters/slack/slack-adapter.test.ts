@@ -6,6 +6,7 @@ import { isBotError } from '../../../../src/bot/errors.js';
 import { createLogger } from '../../../../src/bot/logger.js';
 import type { Message } from '../../../../src/bot/message.js';
 import type { BotCore, Invocation, Plan } from '../../../../src/bot/types.js';
+import { asLine } from '../../../fixtures/messages.js';
 import { FakeSlack } from '../../../standins/fake-slack.js';
 import { SlackDriver, slackSign } from '../../../support/slack-driver.js';
 
@@ -32,7 +33,7 @@ class FakeCore implements BotCore {
             title: `Triggered ${rest[0]}`,
             tone: 'success',
             fields: [{ label: 'Run', value: 'manual__1' }],
-            actions: [{ kind: 'command', label: 'Status', command: `run ${rest[0]} manual__1` }],
+            actions: [{ kind: 'command', label: 'Status', command: asLine(`run ${rest[0]} manual__1`) }],
           };
         },
       };
@@ -42,8 +43,8 @@ class FakeCore implements BotCore {
         run: async () => ({
           title: `Retry ${rest[0]}?`,
           actions: [
-            { kind: 'command', label: 'Confirm', command: `retry ${rest[0]} --yes`, style: 'danger' },
-            { kind: 'command', label: 'Cancel', command: 'cancel retry' },
+            { kind: 'command', label: 'Confirm', command: asLine(`retry ${rest[0]} --yes`), style: 'danger' },
+            { kind: 'command', label: 'Cancel', command: asLine('cancel retry') },
           ],
         }),
       };
@@ -55,8 +56,8 @@ class FakeCore implements BotCore {
         run: async () => ({
           title: `Promote ${rest[0]}?`,
           actions: [
-            { kind: 'command', label: 'Confirm', command: `promote ${rest[0]} --yes` },
-            { kind: 'command', label: 'Cancel', command: 'cancel promote' },
+            { kind: 'command', label: 'Confirm', command: asLine(`promote ${rest[0]} --yes`) },
+            { kind: 'command', label: 'Cancel', command: asLine('cancel promote') },
           ],
         }),
       };
