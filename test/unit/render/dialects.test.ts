@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { esc } from '../../../src/bot/message.js';
-import { toBlockKit, toMrkdwn } from '../../../src/render/block-kit.js';
-import { toDiscord, toDiscordMarkdown } from '../../../src/render/discord.js';
-import { markdownToPlain, toPlainText } from '../../../src/render/plain-text.js';
+import { toBlockKit } from '../../../src/render/block-kit.js';
+import { toDiscord } from '../../../src/render/discord.js';
+import { toDiscordMarkdown } from '../../../src/render/discord-markdown.js';
+import { markdownToPlain } from '../../../src/render/markdown.js';
+import { toMrkdwn } from '../../../src/render/mrkdwn.js';
+import { toPlainText } from '../../../src/render/plain-text.js';
 import { asLine } from '../../fixtures/messages.js';
 
 const sample = '**bold** _italic_ `code` [docs](https://example.org/a_b)';
@@ -29,7 +32,7 @@ describe('escaped upstream data', () => {
   const data = esc('<!channel> **x** [a](http://evil.example) & b');
 
   it('cannot ping or link on Slack', () => {
-    expect(toMrkdwn(data)).toBe('&lt;!channel&gt; **x** [a](http://evil.example) &amp; b');
+    expect(toMrkdwn(data)).toBe('&lt;!channel&gt; ∗∗x∗∗ [a](http://evil.example) &amp; b');
   });
 
   it('stays escaped on Discord', () => {
