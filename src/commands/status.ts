@@ -62,13 +62,14 @@ export const status = defineCommand({
       // A stack without Docker is common (the local demo); only containers that are down need attention.
       if (!containers.value.ok && containers.value.fields.some((f) => f.value.includes('down:'))) ok = false;
     }
-    const version = af.status === 'fulfilled' ? `Airflow ${af.value.version} (API ${af.value.apiVersion})` : undefined;
-    const mlVersion = ml.status === 'fulfilled' && ml.value.version ? `MLflow ${ml.value.version}` : undefined;
+    const version =
+      af.status === 'fulfilled' ? `Airflow ${esc(af.value.version)} (API ${esc(af.value.apiVersion)})` : undefined;
+    const mlVersion = ml.status === 'fulfilled' && ml.value.version ? `MLflow ${esc(ml.value.version)}` : undefined;
     return {
       title: ok ? (dockerDown ? 'Airflow and MLflow healthy' : 'All services healthy') : 'Needs attention',
       tone: ok ? 'success' : 'warning',
       fields,
-      footer: esc([version, mlVersion].filter(Boolean).join(' · ')) || undefined,
+      footer: [version, mlVersion].filter(Boolean).join(' · ') || undefined,
       actions:
         failed.status === 'fulfilled' && failed.value.total > 0 ? [commandAction('Failures', 'failures')] : undefined,
     };
