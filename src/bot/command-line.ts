@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { type BotError, userError } from './errors.js';
-import type { CommandLine } from './message.js';
+import { type CommandLine, code } from './message.js';
 
 /** One word of a command line. Text before `quotedFrom` was typed bare, so `=` and `--` there are syntax. */
 export interface Token {
@@ -198,16 +198,16 @@ function coerce(spec: CommandSpec, name: string, value: string | number | boolea
   switch (p?.type) {
     case 'integer':
       if (/^[-+]?\d+$/.test(value.trim())) return Number(value);
-      throw usageError(spec, `\`${name}\` must be a whole number, not \`${value}\`.`);
+      throw usageError(spec, `\`${name}\` must be a whole number, not ${code(value)}.`);
     case 'number': {
       const n = Number(value);
       if (value.trim() !== '' && Number.isFinite(n)) return n;
-      throw usageError(spec, `\`${name}\` must be a number, not \`${value}\`.`);
+      throw usageError(spec, `\`${name}\` must be a number, not ${code(value)}.`);
     }
     case 'boolean':
       if (/^(true|yes|on|1)$/i.test(value)) return true;
       if (/^(false|no|off|0)$/i.test(value)) return false;
-      throw usageError(spec, `\`${name}\` must be true or false, not \`${value}\`.`);
+      throw usageError(spec, `\`${name}\` must be true or false, not ${code(value)}.`);
     default:
       return value;
   }
@@ -283,12 +283,9 @@ export function bind(tokens: readonly Token[], spec: CommandSpec): Bound {
   if (unknown.length) {
     const known = Object.keys(props).filter((k) => !args.includes(k));
     const hint = known.length ? ` Options: ${known.map((k) => `\`${k}\``).join(', ')}.` : ' It takes no options.';
-    throw usageError(
-      spec,
-      `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `\`${u}\``).join(', ')}.${hint}`,
-    );
+    throw usageError(spec, `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map(code).join(', ')}.${hint}`);
   }
-  if (surplus.length) throw usageError(spec, `Too many arguments: ${surplus.map((s) => `\`${s}\``).join(' ')}.`);
+  if (surplus.length) throw usageError(spec, `Too many arguments: ${surplus.map(code).join(' ')}.`);
   return { raw, extra, yes };
 }
 
@@ -306,7 +303,7 @@ export function bindStructured(options: Readonly<Record<string, string | number 
     if (!name) unknown.push(key);
     else raw[name] = coerce(spec, name, value);
   }
-  if (unknown.length) throw usageError(spec, `Unknown option ${unknown.map((u) => `\`${u}\``).join(', ')}.`);
+  if (unknown.length) throw usageError(spec, `Unknown option ${unknown.map(code).join(', ')}.`);
   return { raw, extra: {}, yes };
 }
 

@@ -4,6 +4,7 @@ import { defineCommand } from '../../../src/bot/command.js';
 import { confirmLineOf } from '../../../src/bot/core.js';
 import { BotError } from '../../../src/bot/errors.js';
 import { coreCommands } from '../../../src/commands/index.js';
+import { parseInline } from '../../../src/render/markdown.js';
 import { fakeRun, fakeTask } from '../../fakes/fake-airflow.js';
 import { admin, createTestCore, lineInvocation, operator, reader } from '../../fakes/test-core.js';
 
@@ -25,6 +26,16 @@ const boom = defineCommand({
 });
 
 describe('core dispatch', () => {
+  it('quotes what was typed in a usage error as code, so a value cannot become markup', async () => {
+    const { core } = createTestCore();
+
+    const m = await core.plan(lineInvocation('run a b "x` **Act now** [sign in](http://evil.test)"')).run();
+
+    const nodes = parseInline(m.text?.split('\n')[0] ?? '');
+    expect(nodes.filter((n) => n.kind === 'bold' || n.kind === 'link')).toEqual([]);
+    expect(nodes).toContainEqual({ kind: 'code', text: 'x` **Act now** [sign in](http://evil.test)' });
+  });
+
   it('answers an unknown verb with the closest one', async () => {
     const { core } = createTestCore();
     const m = await core.plan(lineInvocation('tirgger train_model')).run();
