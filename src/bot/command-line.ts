@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandSpec } from './command.js';
 import { type BotError, userError } from './errors.js';
+import { type CommandLine, code } from './message.js';
 
 /** One word of a command line. Text before `quotedFrom` was typed bare, so `=` and `--` there are syntax. */
 export interface Token {
@@ -200,16 +201,16 @@ function coerce(spec: CommandSpec, name: string, value: string | number | boolea
   switch (p?.type) {
     case 'integer':
       if (/^[-+]?\d+$/.test(value.trim())) return Number(value);
-      throw usageError(spec, `\`${name}\` must be a whole number, not \`${value}\`.`);
+      throw usageError(spec, `\`${name}\` must be a whole number, not ${code(value)}.`);
     case 'number': {
       const n = Number(value);
       if (value.trim() !== '' && Number.isFinite(n)) return n;
-      throw usageError(spec, `\`${name}\` must be a number, not \`${value}\`.`);
+      throw usageError(spec, `\`${name}\` must be a number, not ${code(value)}.`);
     }
     case 'boolean':
       if (/^(true|yes|on|1)$/i.test(value)) return true;
       if (/^(false|no|off|0)$/i.test(value)) return false;
-      throw usageError(spec, `\`${name}\` must be true or false, not \`${value}\`.`);
+      throw usageError(spec, `\`${name}\` must be true or false, not ${code(value)}.`);
     default:
       return value;
   }
@@ -285,12 +286,9 @@ export function bind(tokens: readonly Token[], spec: CommandSpec): Bound {
   if (unknown.length) {
     const known = Object.keys(props).filter((k) => !args.includes(k));
     const hint = known.length ? ` Options: ${known.map((k) => `\`${k}\``).join(', ')}.` : ' It takes no options.';
-    throw usageError(
-      spec,
-      `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `\`${u}\``).join(', ')}.${hint}`,
-    );
+    throw usageError(spec, `Unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map(code).join(', ')}.${hint}`);
   }
-  if (surplus.length) throw usageError(spec, `Too many arguments: ${surplus.map((s) => `\`${s}\``).join(' ')}.`);
+  if (surplus.length) throw usageError(spec, `Too many arguments: ${surplus.map(code).join(' ')}.`);
   return { raw, extra, yes };
 }
 
@@ -308,7 +306,7 @@ export function bindStructured(options: Readonly<Record<string, string | number 
     if (!name) unknown.push(key);
     else raw[name] = coerce(spec, name, value);
   }
-  if (unknown.length) throw usageError(spec, `Unknown option ${unknown.map((u) => `\`${u}\``).join(', ')}.`);
+  if (unknown.length) throw usageError(spec, `Unknown option ${unknown.map(code).join(', ')}.`);
   return { raw, extra: {}, yes };
 }
 
@@ -328,9 +326,13 @@ export function validate<S extends z.ZodObject>(spec: CommandSpec<S>, bound: Bou
 
 const SAFE = /^[^\s"'“”„‘’‚\\]+$/u;
 
+/** tokenize() reads a bare `{` or `[` at a value's start as JSON running to its closing bracket, across spaces. */
+const JSON_START = /^[[{]|=[[{]/;
+
 /** Quotes a value so tokenize() gives it back unchanged; positional values also guard a bare `=`. */
 export function quote(value: string, positional: boolean): string {
-  const needs = !SAFE.test(value) || value.startsWith('--') || (positional && value.includes('='));
+  const needs =
+    !SAFE.test(value) || value.startsWith('--') || JSON_START.test(value) || (positional && value.includes('='));
   if (!needs) return value;
   if (!/['‘’‚]/u.test(value) && value !== '') return `'${value}'`;
   // Inside double quotes only " and \ need escaping; typographic quotes are closed by ”, so escape those too.
@@ -347,7 +349,7 @@ export function formatLine(
   args: readonly unknown[] = [],
   options: Readonly<Record<string, unknown>> = {},
   flags: { yes?: boolean } = {},
-): string {
+): CommandLine {
   const parts = [verb];
   for (const a of args) parts.push(quote(show(a), true));
   for (const [k, v] of Object.entries(options)) {
@@ -356,5 +358,5 @@ export function formatLine(
     else parts.push(`${k}=${quote(show(v), false)}`);
   }
   if (flags.yes) parts.push('--yes');
-  return parts.join(' ');
+  return parts.join(' ') as CommandLine;
 }

@@ -11,7 +11,7 @@ import {
 } from './confirm-protocol.js';
 import { BotError, isBotError, userError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { Message } from './message.js';
+import { type CommandLine, code, type Message } from './message.js';
 import { permissionDenied, principal, type Roles } from './permissions.js';
 import type { Registry } from './registry.js';
 import { redactAuditValue } from './secrets/index.js';
@@ -42,7 +42,7 @@ export interface CorePlan extends Plan {
    * Once run() has resolved with a preview: the line that carries it out (the same line plus --yes). A console has
    * no buttons: it asks y/N and runs this line as the same person.
    */
-  confirmLine(): string | undefined;
+  confirmLine(): CommandLine | undefined;
 }
 
 export interface Core extends BotCore {
@@ -59,10 +59,11 @@ const REFUSALS: ReadonlySet<RunOutcome | undefined> = new Set([
   'PERMISSION_DENIED',
   'OPTIONS_INVALID',
   'COMMAND_UNKNOWN',
+  'BUTTON_MISMATCH',
 ]);
 
 /** The canonical line for buttons and audit, rebuilt from what was bound rather than what was typed. */
-function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): string {
+function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): CommandLine {
   const args = spec.args ?? [];
   const positional: unknown[] = [];
   for (const a of args) {
@@ -76,6 +77,19 @@ function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted
   }
   for (const [k, v] of Object.entries(bound.extra)) options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   return formatLine(spec.name, positional, options, { yes: opts.yes });
+}
+
+/**
+ * A button runs the line formatLine built for it, so the line must read back as itself. One that does not was built
+ * by string insertion (a model named `churn --yes` turns into a flag) or altered on the way: nothing of it runs.
+ */
+function refuseForgedButton(inv: Invocation, spec: CommandSpec, bound: Bound): void {
+  if (inv.via !== 'button' || inv.input.kind !== 'line') return;
+  if (lineOf(spec, bound, { yes: bound.yes }) === inv.input.line) return;
+  throw userError(
+    'BUTTON_MISMATCH',
+    `This button's command does not match the values it was built from, so nothing ran. Type the ${code(spec.name)} command instead.`,
+  );
 }
 
 function errorMessage(err: unknown, invId: string): Message {
@@ -120,7 +134,7 @@ export function createCore(deps: CoreDeps): Core {
   /** `confirmed`: the line comes from a preview record the clicker may carry out, so its --yes stands. */
   function planCommand(inv: Invocation, confirmed: boolean): CorePlan {
     let last: RunOutcome | undefined;
-    let confirmLine: string | undefined;
+    let confirmLine: CommandLine | undefined;
     let verb = '';
     let parsed: { rest: ReturnType<typeof splitVerb>['rest'] } | undefined;
     let early: unknown;
@@ -155,12 +169,13 @@ export function createCore(deps: CoreDeps): Core {
           const near = registry.suggest(verb);
           throw userError(
             'COMMAND_UNKNOWN',
-            `Unknown command \`${verb}\`.${near ? ` Did you mean \`${near}\`?` : ''} Try \`help\`.`,
+            `Unknown command ${code(verb)}.${near ? ` Did you mean \`${near}\`?` : ''} Try \`help\`.`,
           );
         }
         if (!spec) throw userError('COMMAND_UNKNOWN', 'No command given. Try `help`.');
         if (!roles.can(inv.actor, spec.permission)) throw permissionDenied(spec.name, spec.permission, inv.actor);
         bound = inv.input.kind === 'line' ? bind(parsed?.rest ?? [], spec) : bindStructured(inv.input.options, spec);
+        refuseForgedButton(inv, spec, bound);
         // Only the preview's own Confirm confirms a click: any other button holding --yes is stale or forged.
         if (spec.confirm && bound.yes && inv.via === 'button' && !confirmed)
           throw userError('PREVIEW_EXPIRED', 'This button no longer confirms anything. Run the command again.');
@@ -206,7 +221,8 @@ export function createCore(deps: CoreDeps): Core {
         const durationMs = Date.now() - started;
         last = previewOnly && outcome === 'ok' ? 'preview' : outcome;
         log.info({ outcome: last, durationMs }, 'command');
-        if (spec && spec.permission !== 'read' && !(previewOnly && outcome === 'ok')) {
+        const audited = spec?.permission !== 'read' || outcome === 'BUTTON_MISMATCH';
+        if (spec && audited && !(previewOnly && outcome === 'ok')) {
           await audit(
             {
               at: clock.now(),

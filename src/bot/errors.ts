@@ -3,6 +3,7 @@ export type ErrorCode =
   | 'OPTIONS_INVALID'
   | 'PERMISSION_DENIED'
   | 'PREVIEW_EXPIRED' // a Confirm or Cancel clicked after the preview's time ran out
+  | 'BUTTON_MISMATCH' // a clicked line that does not round-trip through the grammar: refused, audited
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UPSTREAM_UNAVAILABLE' // network, timeout, 502–504

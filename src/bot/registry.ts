@@ -1,7 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { CommandSpec, Permission } from './command.js';
 import { optionsShape, usageLine } from './command-line.js';
-import type { Message } from './message.js';
+import { code, type Message } from './message.js';
 
 export const VERB = /^[a-z0-9-]{1,32}$/;
 const OPTION = /^[a-z0-9_-]{1,32}$/;
@@ -137,7 +137,7 @@ export function createRegistry(declared: readonly CommandSpec[], opts: RegistryO
     help(can, verb) {
       if (verb) {
         const spec = lookup(verb);
-        if (!spec || spec.hidden) return { tone: 'warning', text: `No command \`${verb}\`. Try \`help\`.` };
+        if (!spec || spec.hidden) return { tone: 'warning', text: `No command ${code(verb)}. Try \`help\`.` };
         const { properties } = optionsShape(spec.options);
         return {
           title: spec.name,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../bot/command.js';
-import { code } from './format.js';
+import { code } from '../bot/message.js';
 import { limit } from './ids.js';
 
 export const audit = defineCommand({

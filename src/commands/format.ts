@@ -29,8 +29,3 @@ export function duration(ms: number): string {
 export function ago(then: Date | undefined, now: Date): string {
   return then ? `${duration(now.getTime() - then.getTime())} ago` : 'never';
 }
-
-/** Upstream text inside inline code: backticks cannot be escaped there, so they are swapped for a look-alike. */
-export function code(value: string): string {
-  return `\`${value.replace(/`/g, 'ˋ')}\``;
-}

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../bot/command.js';
+import { commandAction } from '../bot/command-action.js';
 import { isBotError } from '../bot/errors.js';
-import type { Field, Message } from '../bot/message.js';
+import { esc, type Field, type Message } from '../bot/message.js';
 import { containersSection } from './docker/containers-section.js';
 import { ago } from './format.js';
 
@@ -61,17 +62,16 @@ export const status = defineCommand({
       // A stack without Docker is common (the local demo); only containers that are down need attention.
       if (!containers.value.ok && containers.value.fields.some((f) => f.value.includes('down:'))) ok = false;
     }
-    const version = af.status === 'fulfilled' ? `Airflow ${af.value.version} (API ${af.value.apiVersion})` : undefined;
-    const mlVersion = ml.status === 'fulfilled' && ml.value.version ? `MLflow ${ml.value.version}` : undefined;
+    const version =
+      af.status === 'fulfilled' ? `Airflow ${esc(af.value.version)} (API ${esc(af.value.apiVersion)})` : undefined;
+    const mlVersion = ml.status === 'fulfilled' && ml.value.version ? `MLflow ${esc(ml.value.version)}` : undefined;
     return {
       title: ok ? (dockerDown ? 'Airflow and MLflow healthy' : 'All services healthy') : 'Needs attention',
       tone: ok ? 'success' : 'warning',
       fields,
       footer: [version, mlVersion].filter(Boolean).join(' · ') || undefined,
       actions:
-        failed.status === 'fulfilled' && failed.value.total > 0
-          ? [{ kind: 'command', label: 'Failures', command: 'failures' }]
-          : undefined,
+        failed.status === 'fulfilled' && failed.value.total > 0 ? [commandAction('Failures', 'failures')] : undefined,
     };
   },
 });

@@ -1,6 +1,7 @@
 import type { Action, Message, Tone } from '../bot/message.js';
-import { isButtonUrl, SLACK, tailLines, truncateText } from './limits.js';
-import { type Inline, parseInline, plainOf } from './markdown.js';
+import { fitRendered, isButtonUrl, SLACK, tailLines, trimEndNewlines, truncateText } from './limits.js';
+import { parseInline, plainOf } from './markdown.js';
+import { mrkdwnCodeBlockBody, mrkdwnData, mrkdwnField, toMrkdwn } from './mrkdwn.js';
 
 export interface SlackText {
   type: 'plain_text' | 'mrkdwn';
@@ -48,32 +49,6 @@ const MAX_BUTTONS = SLACK.actionsElements;
 /** Room kept for the footer context: its text (cut at 1000), the date and the "… and N more" notes. */
 const FOOTER_RESERVE = 1200;
 
-/** Slack mrkdwn has no backslash escape; only these three must be entities for data to stay data. */
-export function escapeSlack(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function mrkdwnOf(nodes: readonly Inline[]): string {
-  return nodes
-    .map((n): string => {
-      if (n.kind === 'text') return escapeSlack(n.text);
-      if (n.kind === 'code') return '`' + escapeSlack(n.text.replace(/`/g, "'")) + '`';
-      if (n.kind === 'bold') return `*${mrkdwnOf(n.children)}*`;
-      if (n.kind === 'italic') return `_${mrkdwnOf(n.children)}_`;
-      const url = escapeSlack(n.url).replace(/\|/g, '%7C');
-      return `<${url}|${escapeSlack(plainOf(n.label))}>`;
-    })
-    .join('');
-}
-
-/** The markdown subset as Slack mrkdwn: **bold** -> *bold*, [l](u) -> <u|l>, data escaped. */
-export function toMrkdwn(src: string): string {
-  return src
-    .split('\n')
-    .map((line) => mrkdwnOf(parseInline(line)))
-    .join('\n');
-}
-
 /** Cuts rendered mrkdwn without leaving half an entity such as `&am`. */
 function fitMrkdwn(s: string, max: number): string {
   const out = truncateText(s, max);
@@ -87,8 +62,7 @@ const plainText = (text: string, max: number): SlackText => ({
 });
 
 function codeSection(body: string, budget: number): SlackText {
-  // A ``` inside the log would close the block early; a zero-width space keeps it visible but inert.
-  const safe = escapeSlack(body.replace(/\n+$/, '')).replace(/```/g, '``\u200b`');
+  const safe = mrkdwnCodeBlockBody(trimEndNewlines(body));
   const fence = '```\n\n```';
   return { type: 'mrkdwn', text: '```\n' + tailLines(safe, Math.max(0, budget - fence.length)) + '\n```' };
 }
@@ -109,7 +83,7 @@ function button(action: Action, index: number): SlackButton | undefined {
 /** Footer, time and what was left out, as context elements; the notes never get cut by a long footer. */
 function footerElements(message: Message, notes: string[]): SlackText[] {
   const elements: SlackText[] = [];
-  if (message.footer) elements.push({ type: 'mrkdwn', text: fitMrkdwn(toMrkdwn(message.footer), 1000) });
+  if (message.footer) elements.push({ type: 'mrkdwn', text: fitRendered(message.footer, 1000, toMrkdwn) });
   if (message.timestamp) {
     const secs = Math.floor(message.timestamp.getTime() / 1000);
     const time = `<!date^${secs}^{date_short_pretty} {time}|${message.timestamp.toISOString()}>`;
@@ -146,7 +120,7 @@ export function toBlockKit(message: Message): BlockKitMessage {
   if (message.text) {
     const prefix = withLead('');
     const budget = SLACK.sectionText - (prefix ? prefix.length + 1 : 0);
-    const body = fitMrkdwn(toMrkdwn(message.text), budget);
+    const body = fitRendered(message.text, budget, toMrkdwn);
     head.push({ type: 'section', text: { type: 'mrkdwn', text: prefix ? `${prefix} ${body}` : body } });
   }
   if (message.code) tail.push({ type: 'section', text: codeSection(message.code.body, SLACK.sectionText) });
@@ -173,8 +147,9 @@ export function toBlockKit(message: Message): BlockKitMessage {
   let current: SlackText[] = [];
   let shown = 0;
   for (const f of fields) {
-    const label = `*${escapeSlack(truncateText(f.label, 200))}*\n`;
-    const text = label + fitMrkdwn(escapeSlack(f.value), SLACK.fieldText - label.length);
+    // Escaping never shortens data, so a value cut to the field's size first loses nothing that could be shown.
+    const value = truncateText(f.value, SLACK.fieldText);
+    const text = fitMrkdwn(mrkdwnField(truncateText(f.label, 200), value), SLACK.fieldText);
     if (current.length === 0 && blocksLeft <= 0) break;
     if (text.length > charsLeft) break;
     current.push({ type: 'mrkdwn', text });
@@ -211,7 +186,7 @@ export function toBlockKit(message: Message): BlockKitMessage {
     (message.code ? 'log' : '') ||
     '…';
   return {
-    text: escapeSlack(truncateText(emoji ? `${emoji} ${fallback}`.trim() : fallback, SLACK.fallbackText)),
+    text: mrkdwnData(truncateText(emoji ? `${emoji} ${fallback}`.trim() : fallback, SLACK.fallbackText)),
     blocks: blocks.slice(0, SLACK.blocks),
   };
 }

@@ -1,6 +1,7 @@
 import type { Action, Message, Tone } from '../bot/message.js';
-import { DISCORD, isButtonUrl, tailLines, truncateText } from './limits.js';
-import { type Inline, parseInline, plainOf } from './markdown.js';
+import { discordCodeBlockBody, escapeDiscordData, escapeDiscordInline, toDiscordMarkdown } from './discord-markdown.js';
+import { DISCORD, fitRendered, isButtonUrl, tailLines, trimEndNewlines, truncateText } from './limits.js';
+import { markdownToPlain } from './markdown.js';
 
 export interface DiscordEmbed {
   title?: string;
@@ -41,47 +42,10 @@ export const TONE_COLOR: Record<Tone, number> = {
 
 const EMPTY_FIELD = '\u200b';
 
-/** Backslash-escapes Discord markdown in data; line-start markers (#, >, -) only where they would apply. */
-function escapeDiscord(s: string, atLineStart: boolean): string {
-  const out = s.replace(/[\\*_~`|[\]<]/g, (c) => `\\${c}`);
-  return atLineStart ? out.replace(/^(\s*)([#>-])/, '$1\\$2') : out;
-}
-
-/** Upstream data (field values) shown literally. */
-export function escapeDiscordData(s: string): string {
-  return s
-    .split('\n')
-    .map((line) => escapeDiscord(line, true))
-    .join('\n');
-}
-
-function discordOf(nodes: readonly Inline[], atLineStart: boolean): string {
-  return nodes
-    .map((n, i): string => {
-      const start = atLineStart && i === 0;
-      if (n.kind === 'text') return escapeDiscord(n.text, start);
-      if (n.kind === 'code') return n.text.includes('`') ? `\`\` ${n.text} \`\`` : `\`${n.text}\``;
-      if (n.kind === 'bold') return `**${discordOf(n.children, false)}**`;
-      if (n.kind === 'italic') return `_${discordOf(n.children, false)}_`;
-      const url = n.url.replace(/\)/g, '%29').replace(/ /g, '%20');
-      return `[${escapeDiscord(plainOf(n.label), false)}](${url})`;
-    })
-    .join('');
-}
-
-/** The markdown subset as Discord markdown, with upstream text escaped. */
-export function toDiscordMarkdown(src: string): string {
-  return src
-    .split('\n')
-    .map((line) => discordOf(parseInline(line), true))
-    .join('\n');
-}
-
 function codeBlock(body: string, lang: string | undefined, max: number): string {
   const open = '```' + (lang && /^[\w+-]{1,20}$/.test(lang) ? lang : '') + '\n';
   const close = '\n```';
-  // Inside a code block Discord has no escapes; a zero-width space keeps a ``` in the log from closing it.
-  const safe = body.replace(/\n+$/, '').replace(/```/g, '``\u200b`');
+  const safe = discordCodeBlockBody(trimEndNewlines(body));
   return open + tailLines(safe, Math.max(0, max - open.length - close.length)) + close;
 }
 
@@ -122,31 +86,34 @@ function rowsOf(message: Message, opts: DiscordRenderOptions): { rows: DiscordAc
 export function toDiscord(message: Message, opts: DiscordRenderOptions): DiscordMessage {
   const embed: DiscordEmbed = {};
   if (message.tone) embed.color = TONE_COLOR[message.tone];
-  if (message.title) embed.title = truncateText(message.title, DISCORD.title);
+  // Titles and field names render inline markdown, footers none: plain text in the model is escaped or unwrapped.
+  if (message.title) embed.title = truncateText(escapeDiscordInline(message.title), DISCORD.title);
 
   const { rows, dropped } = rowsOf(message, opts);
   const fields = message.fields ?? [];
   const rendered = fields.slice(0, DISCORD.fields).map((f) => ({
-    name: truncateText(f.label, DISCORD.fieldName) || EMPTY_FIELD,
-    value: truncateText(escapeDiscordData(f.value), DISCORD.fieldValue) || EMPTY_FIELD,
+    name: truncateText(escapeDiscordInline(f.label), DISCORD.fieldName) || EMPTY_FIELD,
+    // Escaping never shortens data: cutting the value to the field's size first only saves work.
+    value:
+      truncateText(escapeDiscordData(truncateText(f.value, DISCORD.fieldValue)), DISCORD.fieldValue) || EMPTY_FIELD,
     inline: f.inline ?? false,
   }));
   const fieldsLength = rendered.reduce((n, f) => n + f.name.length + f.value.length, 0);
 
   const notes: string[] = [];
   if (dropped > 0) notes.push(`… and ${dropped} more actions`);
-  const footerParts = [message.footer && truncateText(message.footer, 400), ...notes];
+  const footerParts = [message.footer && truncateText(markdownToPlain(message.footer), 400), ...notes];
   const footer = footerParts.filter((s): s is string => Boolean(s)).join(' · ') || undefined;
 
   // The 6000 total is shared: title and footer first, then the description, and fields get what is left,
   // but at least 2000 when they need it, so a long log does not crowd out the run's facts.
   const fixed = (embed.title?.length ?? 0) + (footer?.length ?? 0) + 100;
   const descriptionMax = Math.min(DISCORD.description, DISCORD.embedTotal - fixed - Math.min(fieldsLength, 2000));
-  const text = message.text ? toDiscordMarkdown(message.text) : '';
   const parts: string[] = [];
-  if (text) {
+  if (message.text) {
     const textMax = message.code ? Math.min(descriptionMax - 200, 2000) : descriptionMax;
-    parts.push(truncateText(text, textMax));
+    const text = fitRendered(message.text, textMax, toDiscordMarkdown);
+    if (text) parts.push(text);
   }
   if (message.code) {
     const used = parts.reduce((n, p) => n + p.length + 2, 0);

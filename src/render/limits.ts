@@ -43,6 +43,7 @@ export const DISCORD = {
 export const CONSOLE = {
   code: 8000,
   text: 20000,
+  label: 100,
 } as const;
 
 /** Both platforms refuse a link button whose URL is not absolute http(s) or over their length limit. */
@@ -107,6 +108,39 @@ function truncateLines(s: string, max: number): string | undefined {
   // A list cut after a few lines says more than a paragraph cut mid-word, but not when most of the room is lost.
   if (kept === 0 || used < max / 2) return undefined;
   return `${lines.slice(0, kept).join('\n')}\n… and ${plural(lines.length - kept, 'more line', 'more lines')}`;
+}
+
+/**
+ * Markdown source rendered within `max`. The source is cut, never the rendering: a rendering cut inside a code span,
+ * `**` or a link leaves it open, and whatever comes after (on Discord, the log block below the text) could close it
+ * and turn data into markup. A binary search over the kept length costs a few renders, not one per character.
+ */
+export function fitRendered(src: string, max: number, render: (src: string) => string): string {
+  // Rendering at most halves a source (`\x` becomes `x`), so a longer source can never fit whole.
+  const bound = 2 * max + 2;
+  if (src.length <= bound) {
+    const full = render(src);
+    if (full.length <= max) return full;
+  }
+  let best = '';
+  let lo = 0;
+  let hi = Math.min(src.length - 1, bound);
+  while (lo <= hi) {
+    const keep = (lo + hi) >> 1;
+    const out = render(truncateText(src, keep));
+    if (out.length <= max) {
+      best = out;
+      lo = keep + 1;
+    } else hi = keep - 1;
+  }
+  return best;
+}
+
+/** Drops trailing line breaks with a loop: `/\n+$/` retries from every break and takes quadratic time on a log of them. */
+export function trimEndNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 10) end--;
+  return s.slice(0, end);
 }
 
 /**

@@ -11,21 +11,34 @@ export type Inline =
 
 const WORD = /[\p{L}\p{N}]/u;
 
-/** Index of the next unescaped `delim` at or after `from`, or -1. */
-function findClosing(src: string, from: number, delim: string): number {
-  for (let i = from; i < src.length; i++) {
-    if (src[i] === '\\') {
-      i++;
-      continue;
-    }
-    if (src.startsWith(delim, i)) return i;
+/**
+ * Where each delimiter next starts, unescaped, at or after any index: built once per parse in one backward pass, so
+ * an opener without a closer costs O(1) instead of a scan to the end (64 KB of `[` took seconds).
+ */
+function closings(src: string): (from: number, delim: string) => number {
+  const escaped = new Uint8Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] === '\\' && !escaped[i] && i + 1 < src.length) escaped[i + 1] = 1;
   }
-  return -1;
+  const tables = new Map<string, Int32Array>();
+  const tableOf = (delim: string): Int32Array => {
+    let next = tables.get(delim);
+    if (next) return next;
+    next = new Int32Array(src.length + 1).fill(-1);
+    for (let i = src.length - 1; i >= 0; i--) {
+      const here = !escaped[i] && src[i] !== '\\' && src.startsWith(delim, i);
+      next[i] = here ? i : (next[i + 1] as number);
+    }
+    tables.set(delim, next);
+    return next;
+  };
+  return (from, delim) => (from > src.length ? -1 : (tableOf(delim)[from] as number));
 }
 
 const dropEscapes = (s: string): string => s.replace(/\\(.)/gs, '$1');
 
 export function parseInline(src: string): Inline[] {
+  const findClosing = closings(src);
   const out: Inline[] = [];
   let text = '';
   const flush = (): void => {
@@ -41,7 +54,7 @@ export function parseInline(src: string): Inline[] {
       continue;
     }
     if (src.startsWith('**', i)) {
-      const end = findClosing(src, i + 2, '**');
+      const end = findClosing(i + 2, '**');
       if (end > i + 2) {
         flush();
         out.push({ kind: 'bold', children: parseInline(src.slice(i + 2, end)) });
@@ -51,7 +64,7 @@ export function parseInline(src: string): Inline[] {
     }
     // Underscores inside words (snake_case ids) are not emphasis.
     if (c === '_' && !WORD.test(src[i - 1] ?? '')) {
-      const end = findClosing(src, i + 1, '_');
+      const end = findClosing(i + 1, '_');
       if (end > i + 1 && !WORD.test(src[end + 1] ?? '')) {
         flush();
         out.push({ kind: 'italic', children: parseInline(src.slice(i + 1, end)) });
@@ -60,17 +73,20 @@ export function parseInline(src: string): Inline[] {
       }
     }
     if (c === '`') {
-      const end = findClosing(src, i + 1, '`');
-      if (end > i + 1) {
+      const end = findClosing(i + 1, '`');
+      // A span with no closing backtick runs to the end of the line: one cut short by truncation stays code, and its
+      // content (upstream text, only backslashes and backticks escaped) is never read as markup.
+      const stop = end < 0 ? src.length : end;
+      if (stop > i + 1) {
         flush();
-        out.push({ kind: 'code', text: dropEscapes(src.slice(i + 1, end)) });
-        i = end + 1;
+        out.push({ kind: 'code', text: dropEscapes(src.slice(i + 1, stop)) });
+        i = stop + 1;
         continue;
       }
     }
     if (c === '[') {
-      const mid = findClosing(src, i + 1, '](');
-      const end = mid > i ? findClosing(src, mid + 2, ')') : -1;
+      const mid = findClosing(i + 1, '](');
+      const end = mid > i ? findClosing(mid + 2, ')') : -1;
       if (mid > i + 1 && end > mid + 2) {
         flush();
         out.push({
@@ -99,4 +115,12 @@ function plainOfNode(n: Inline): string {
 /** The visible text of inline nodes, without any markup. */
 export function plainOf(nodes: readonly Inline[]): string {
   return nodes.map(plainOfNode).join('');
+}
+
+/** Markdown subset to plain text: markup dropped, links shown as `label (url)`. */
+export function markdownToPlain(src: string): string {
+  return src
+    .split('\n')
+    .map((line) => plainOf(parseInline(line)))
+    .join('\n');
 }

@@ -1,6 +1,6 @@
 import type { Message, Tone } from '../bot/message.js';
-import { CONSOLE, tailLines, truncateText } from './limits.js';
-import { parseInline, plainOf } from './markdown.js';
+import { CONSOLE, tailLines, trimEndNewlines, truncateText } from './limits.js';
+import { markdownToPlain } from './markdown.js';
 
 const MARKER: Record<Tone, string> = { info: 'ℹ', success: '✔', warning: '⚠', error: '✖' };
 
@@ -15,14 +15,6 @@ export function sanitizeForTerminal(s: string): string {
     if (code < 0x20) return `^${String.fromCharCode(code + 64)}`;
     return code === 0x7f ? '^?' : '\ufffd';
   });
-}
-
-/** Markdown subset to terminal text: markup dropped, links shown as `label (url)`. */
-export function markdownToPlain(src: string): string {
-  return src
-    .split('\n')
-    .map((line) => plainOf(parseInline(line)))
-    .join('\n');
 }
 
 // Hangul, CJK, full-width forms and most emoji take two terminal columns.
@@ -58,17 +50,20 @@ export function toPlainText(message: Message): string {
 
   const fields = message.fields ?? [];
   if (fields.length > 0) {
-    const width = Math.max(...fields.map((f) => displayWidth(f.label))) + 1;
+    // Labels are names, kept to one short line: a long one would indent every line of every value by its width.
+    const labels = fields.map((f) => truncateText(f.label.replace(/\r\n|[\r\n]/g, ' '), CONSOLE.label));
+    const width = labels.reduce((w, l) => Math.max(w, displayWidth(l)), 0) + 1;
     const indent = ' '.repeat(width + 1);
-    const lines = fields.map((f) => {
-      const [first = '', ...rest] = f.value.split('\n');
-      const label = `${f.label}:` + ' '.repeat(width - displayWidth(f.label) - 1);
-      return [`${label} ${first}`, ...rest.map((l) => indent + l)].join('\n');
+    const lines = fields.map((f, i) => {
+      const label = labels[i] ?? '';
+      const [first = '', ...rest] = truncateText(f.value, CONSOLE.text).split('\n');
+      const head = `${label}:` + ' '.repeat(width - displayWidth(label) - 1);
+      return [`${head} ${first}`, ...rest.map((l) => indent + l)].join('\n');
     });
     sections.push(lead(lines.join('\n')));
   }
 
-  if (message.code) sections.push(lead(tailLines(message.code.body.replace(/\n+$/, ''), CONSOLE.code)));
+  if (message.code) sections.push(lead(tailLines(trimEndNewlines(message.code.body), CONSOLE.code)));
 
   const actions = message.actions ?? [];
   if (actions.length > 0) {
@@ -79,7 +74,10 @@ export function toPlainText(message: Message): string {
     );
   }
 
-  const footer = [message.footer, message.timestamp && formatTimestamp(message.timestamp)].filter(Boolean);
+  const footer = [
+    message.footer && markdownToPlain(message.footer),
+    message.timestamp && formatTimestamp(message.timestamp),
+  ].filter(Boolean);
   if (footer.length > 0) sections.push(lead(`— ${footer.join(' · ')}`));
 
   if (sections.length === 0 && marker) sections.push(marker);

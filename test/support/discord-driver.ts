@@ -28,9 +28,9 @@ const TONES: Record<number, SeenTone> = Object.fromEntries(
   Object.entries(TONE_COLOR).map(([tone, color]) => [color, tone as SeenTone]),
 );
 
-/** Discord shows `\_` as `_`: the seen text is what the user reads, not the escaped markdown. */
+/** Discord shows `\_` as `_` (a backslash before any punctuation): the seen text is what the user reads. */
 export function unescapeMarkdown(s: string): string {
-  return s.replace(/\\([\\*_~`|[\]<>()#-])/g, '$1');
+  return s.replace(/\\([^\sA-Za-z0-9])/g, '$1');
 }
 
 export function discordSeen(msg: FakeMessage, tones: Record<number, SeenTone> = TONES): SeenMessage {

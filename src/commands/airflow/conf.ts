@@ -1,4 +1,5 @@
 import { userError } from '../../bot/errors.js';
+import { code, esc } from '../../bot/message.js';
 import type { DagParam } from '../../clients/airflow/types.js';
 
 export const MAX_CONF_BYTES = 64 * 1024;
@@ -36,7 +37,7 @@ export function parseConfJson(raw: string | undefined): Record<string, unknown> 
 
 function typed(key: string, raw: string, p: DagParam | undefined): unknown {
   // The value itself is never echoed: replies to trigger go to the whole channel.
-  const bad = (what: string) => userError('OPTIONS_INVALID', `Param \`${key}\` expects ${what}.`);
+  const bad = (what: string) => userError('OPTIONS_INVALID', `Param ${code(key)} expects ${what}.`);
   let v: unknown = raw;
   const types = p?.type ? p.type.split('|') : [];
   const is = (t: string) => types.includes(t);
@@ -55,14 +56,15 @@ function typed(key: string, raw: string, p: DagParam | undefined): unknown {
     try {
       v = JSON.parse(raw);
     } catch (err) {
-      throw userError('OPTIONS_INVALID', `Param \`${key}\` is not valid JSON: ${where(raw, err as Error)}.`);
+      throw userError('OPTIONS_INVALID', `Param ${code(key)} is not valid JSON: ${where(raw, err as Error)}.`);
     }
-    if (is('array') !== Array.isArray(v) || v === null || typeof v !== 'object') throw bad(`a JSON ${p?.type}`);
+    if (is('array') !== Array.isArray(v) || v === null || typeof v !== 'object')
+      throw bad(`a JSON ${esc(p?.type ?? 'value')}`);
   }
   if (p?.enum && !p.enum.some((e) => e === v))
     throw userError(
       'OPTIONS_INVALID',
-      `Param \`${key}\` must be one of ${p.enum.map((e) => `\`${String(e)}\``).join(', ')}.`,
+      `Param ${code(key)} must be one of ${p.enum.map((e) => code(String(e))).join(', ')}.`,
     );
   if (typeof v === 'number' && p?.minimum !== undefined && v < p.minimum) throw bad(`at least ${p.minimum}`);
   if (typeof v === 'number' && p?.maximum !== undefined && v > p.maximum) throw bad(`at most ${p.maximum}`);
@@ -80,7 +82,7 @@ export function confFromPairs(
     if (params.length > 0 && !byName.has(k))
       throw userError(
         'OPTIONS_INVALID',
-        `The DAG declares no param \`${k}\`. Params: ${params.map((p) => `\`${p.name}\``).join(', ')}.`,
+        `The DAG declares no param ${code(k)}. Params: ${params.map((p) => code(p.name)).join(', ')}.`,
       );
     out[k] = typed(k, raw, byName.get(k));
   }

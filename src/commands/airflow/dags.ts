@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { esc } from '../../bot/message.js';
-import { code } from '../format.js';
+import { code, esc } from '../../bot/message.js';
 
 export const dags = defineCommand({
   name: 'dags',

@@ -1,9 +1,10 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
-import { ago, code } from '../format.js';
+import { code } from '../../bot/message.js';
+import { ago } from '../format.js';
 import { limit } from '../ids.js';
 
 const MAX_WINDOW = 90 * 24 * 60 * 60_000;
@@ -21,7 +22,7 @@ export const failures = defineCommand({
     if (typeof window !== 'number' || !Number.isFinite(window) || window <= 0 || window > MAX_WINDOW)
       throw userError(
         'OPTIONS_INVALID',
-        `\`since\` must be a duration such as 30m, 24h or 7d (at most 90d), not \`${o.since}\`.`,
+        `\`since\` must be a duration such as 30m, 24h or 7d (at most 90d), not ${code(o.since)}.`,
       );
     const now = clock.now();
     const page = await clients.airflow.listDagRuns(
@@ -41,11 +42,9 @@ export const failures = defineCommand({
       text: page.items
         .map((r) => `✗ ${code(r.dagId)} ${code(r.runId)} ${ago(r.endDate ?? r.startDate, now)}`)
         .join('\n'),
-      actions: page.items.slice(0, 3).map((r) => ({
-        kind: 'command' as const,
-        label: `Run ${r.dagId}`.slice(0, 60),
-        command: formatLine('run', [r.dagId, r.runId]),
-      })),
+      actions: page.items
+        .slice(0, 3)
+        .map((r) => commandAction(`Run ${r.dagId}`.slice(0, 60), 'run', [r.dagId, r.runId])),
     };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
+import { code } from '../../bot/message.js';
 import { maskSecretLines } from '../../bot/secrets/index.js';
 import { dagId, runId, taskId } from '../ids.js';
 import { orNotFound } from '../not-found.js';
@@ -24,7 +25,7 @@ export const logs = defineCommand({
         { dagId: o.dag, runId: o.run_id, taskId: o.task, tryNumber: o.try, lines: o.lines },
         { signal },
       ),
-      `Task \`${o.task}\` of run \`${o.run_id}\``,
+      `Task ${code(o.task)} of run ${code(o.run_id)}`,
     );
     const cut = log.truncated ? ` (last ${log.lines.length} lines; ${log.truncated} earlier lines not shown)` : '';
     return {
@@ -32,7 +33,7 @@ export const logs = defineCommand({
       code: { body: maskSecretLines(log.lines).join('\n') || '(empty log)' },
       fields: [{ label: 'Run', value: o.run_id }],
       actions: [
-        { kind: 'command', label: 'Run', command: formatLine('run', [o.dag, o.run_id]) },
+        commandAction('Run', 'run', [o.dag, o.run_id]),
         { kind: 'link', label: 'Open log in Airflow', url: log.url },
       ],
     };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
-import type { Message } from '../../bot/message.js';
+import { commandAction } from '../../bot/command-action.js';
+import { code, type Message } from '../../bot/message.js';
 import type { Dag } from '../../clients/airflow/types.js';
 import { dagId } from '../ids.js';
 import { orNotFound } from '../not-found.js';
@@ -11,11 +11,7 @@ function reply(dag: Dag, paused: boolean): Message {
     title: `${paused ? 'Paused' : 'Unpaused'} ${dag.dagId}`,
     tone: 'success',
     actions: [
-      {
-        kind: 'command',
-        label: paused ? 'Unpause' : 'Pause',
-        command: formatLine(paused ? 'unpause' : 'pause', [dag.dagId]),
-      },
+      commandAction(paused ? 'Unpause' : 'Pause', paused ? 'unpause' : 'pause', [dag.dagId]),
       { kind: 'link', label: 'Open in Airflow', url: dag.url },
     ],
   };
@@ -31,7 +27,7 @@ export const pause = defineCommand({
   args: ['dag'],
   options,
   async handler({ options: o, clients, signal }) {
-    const dag = await orNotFound(clients.airflow.setPaused(o.dag, true, { signal }), `DAG \`${o.dag}\``);
+    const dag = await orNotFound(clients.airflow.setPaused(o.dag, true, { signal }), `DAG ${code(o.dag)}`);
     return reply(dag, true);
   },
 });
@@ -44,7 +40,7 @@ export const unpause = defineCommand({
   args: ['dag'],
   options,
   async handler({ options: o, clients, signal }) {
-    const dag = await orNotFound(clients.airflow.setPaused(o.dag, false, { signal }), `DAG \`${o.dag}\``);
+    const dag = await orNotFound(clients.airflow.setPaused(o.dag, false, { signal }), `DAG ${code(o.dag)}`);
     return reply(dag, false);
   },
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
-import { code } from '../format.js';
+import { code, esc } from '../../bot/message.js';
 import { dagId, runId } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
@@ -16,28 +16,28 @@ export const retry = defineCommand({
   async confirm({ options: o, clients, signal }) {
     const dry = await orNotFound(
       clients.airflow.clearFailed({ dagId: o.dag, runId: o.run_id, dryRun: true }, { signal }),
-      `Run \`${o.run_id}\` of DAG \`${o.dag}\``,
+      `Run ${code(o.run_id)} of DAG ${code(o.dag)}`,
     );
     if (dry.tasks.length === 0)
-      throw userError('CONFLICT', `Run \`${o.run_id}\` of \`${o.dag}\` has no failed tasks; nothing to clear.`);
+      throw userError('CONFLICT', `Run ${code(o.run_id)} of ${code(o.dag)} has no failed tasks; nothing to clear.`);
     return {
       title: `Clear ${dry.tasks.length} task${dry.tasks.length === 1 ? '' : 's'} of ${o.dag}?`,
       tone: 'warning',
       fields: [{ label: 'Run', value: o.run_id }],
-      text: dry.tasks.map((t) => `${code(t.taskId)} ${t.state}`).join('\n'),
+      text: dry.tasks.map((t) => `${code(t.taskId)} ${esc(t.state)}`).join('\n'),
     };
   },
   async handler({ options: o, clients, signal }) {
     const done = await orNotFound(
       clients.airflow.clearFailed({ dagId: o.dag, runId: o.run_id, dryRun: false }, { signal }),
-      `Run \`${o.run_id}\` of DAG \`${o.dag}\``,
+      `Run ${code(o.run_id)} of DAG ${code(o.dag)}`,
     );
     return {
       title: `Cleared ${done.tasks.length} task${done.tasks.length === 1 ? '' : 's'} of ${o.dag}`,
       tone: 'success',
       fields: [{ label: 'Run', value: o.run_id }],
       text: done.tasks.map((t) => code(t.taskId)).join(', ') || undefined,
-      actions: [{ kind: 'command', label: 'Status', command: formatLine('run', [o.dag, o.run_id]) }],
+      actions: [commandAction('Status', 'run', [o.dag, o.run_id])],
     };
   },
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
-import type { Action, Message, Tone } from '../../bot/message.js';
+import { commandAction } from '../../bot/command-action.js';
+import { type Action, code, esc, type Message, type Tone } from '../../bot/message.js';
 import type { DagRun, TaskInstance } from '../../clients/airflow/types.js';
-import { code, duration, stateIcon } from '../format.js';
+import { duration, stateIcon } from '../format.js';
 import { dagId, runId } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
@@ -15,20 +15,12 @@ export function runMessage(run: DagRun, tasks: readonly TaskInstance[], now: Dat
   const took = run.startDate ? duration(end.getTime() - run.startDate.getTime()) : undefined;
   const failed = tasks.filter((t) => t.state === 'failed' || t.state === 'upstream_failed');
   const actions: Action[] = [];
-  if (run.state === 'failed')
-    actions.push({
-      kind: 'command',
-      label: 'Retry',
-      command: formatLine('retry', [run.dagId, run.runId]),
-      style: 'primary',
-    });
+  if (run.state === 'failed') actions.push(commandAction('Retry', 'retry', [run.dagId, run.runId], {}, 'primary'));
   const firstFailed = failed.find((t) => t.state === 'failed');
   if (firstFailed)
-    actions.push({
-      kind: 'command',
-      label: `Logs ${firstFailed.taskId}`.slice(0, 60),
-      command: formatLine('logs', [run.dagId, run.runId, firstFailed.taskId]),
-    });
+    actions.push(
+      commandAction(`Logs ${firstFailed.taskId}`.slice(0, 60), 'logs', [run.dagId, run.runId, firstFailed.taskId]),
+    );
   actions.push({ kind: 'link', label: 'Open in Airflow', url: run.url });
   return {
     title: `${run.dagId}: ${run.state}`,
@@ -43,7 +35,7 @@ export function runMessage(run: DagRun, tasks: readonly TaskInstance[], now: Dat
           .map((t) => {
             const d = t.durationSec !== undefined ? `, ${duration(t.durationSec * 1000)}` : '';
             const tries = t.tryNumber > 1 ? `, try ${t.tryNumber}` : '';
-            return `${stateIcon(t.state)} ${code(t.mapIndex >= 0 ? `${t.taskId}[${t.mapIndex}]` : t.taskId)} ${t.state}${d}${tries}`;
+            return `${stateIcon(t.state)} ${code(t.mapIndex >= 0 ? `${t.taskId}[${t.mapIndex}]` : t.taskId)} ${esc(t.state)}${d}${tries}`;
           })
           .join('\n')
       : undefined,
@@ -58,7 +50,7 @@ export const run = defineCommand({
   args: ['dag', 'run_id'],
   options: z.object({ dag: dagId, run_id: runId }),
   async handler({ options: o, clients, signal, clock }) {
-    const what = `Run \`${o.run_id}\` of DAG \`${o.dag}\``;
+    const what = `Run ${code(o.run_id)} of DAG ${code(o.dag)}`;
     const [dagRun, tasks] = await Promise.all([
       orNotFound(clients.airflow.getDagRun(o.dag, o.run_id, { signal }), what),
       orNotFound(clients.airflow.listTaskInstances(o.dag, o.run_id, { signal }), what),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
-import { ago, code, stateIcon } from '../format.js';
+import { commandAction } from '../../bot/command-action.js';
+import { code, esc } from '../../bot/message.js';
+import { ago, stateIcon } from '../format.js';
 import { dagId, limit } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
@@ -21,7 +22,7 @@ export const runs = defineCommand({
         { dagId: o.dag, states: o.state ? [o.state] : undefined, limit: o.limit, orderBy: '-run_after' },
         { signal },
       ),
-      `DAG \`${o.dag}\``,
+      `DAG ${code(o.dag)}`,
     );
     const now = clock.now();
     const what = o.state ? `${o.state} runs` : 'runs';
@@ -29,13 +30,9 @@ export const runs = defineCommand({
     return {
       title: `${page.items.length} of ${page.total} ${what} of ${o.dag}`,
       text: page.items
-        .map((r) => `${stateIcon(r.state)} ${r.state} ${code(r.runId)} ${ago(r.startDate ?? r.queuedAt, now)}`)
+        .map((r) => `${stateIcon(r.state)} ${esc(r.state)} ${code(r.runId)} ${ago(r.startDate ?? r.queuedAt, now)}`)
         .join('\n'),
-      actions: page.items.slice(0, 3).map((r) => ({
-        kind: 'command' as const,
-        label: `Run ${r.runId.slice(0, 40)}`,
-        command: formatLine('run', [o.dag, r.runId]),
-      })),
+      actions: page.items.slice(0, 3).map((r) => commandAction(`Run ${r.runId.slice(0, 40)}`, 'run', [o.dag, r.runId])),
     };
   },
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { type Clock, defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import type { Logger } from '../../bot/logger.js';
+import { code } from '../../bot/message.js';
 import { redactJson } from '../../bot/secrets/index.js';
 import type { ProgressSink } from '../../bot/types.js';
 import type { AirflowClient, DagRunState } from '../../clients/airflow/types.js';
@@ -68,7 +69,7 @@ export const trigger = defineCommand({
     const base = parseConfJson(o.conf);
     const hasPairs = Object.keys(extra).length > 0;
     checkConfSize({ ...base, ...extra }); // before any request: typing can only shrink the strings
-    const dag = await orNotFound(clients.airflow.getDag(o.dag, { signal }), `DAG \`${o.dag}\``);
+    const dag = await orNotFound(clients.airflow.getDag(o.dag, { signal }), `DAG ${code(o.dag)}`);
     const conf = { ...base, ...(hasPairs ? confFromPairs(extra, dag.params) : {}) };
     checkConfSize(conf);
     const run = await clients.airflow.triggerDagRun(
@@ -102,7 +103,7 @@ export const trigger = defineCommand({
       ],
       footer: dag.isPaused ? 'The DAG is paused: the run stays queued until it is unpaused.' : undefined,
       actions: [
-        { kind: 'command', label: 'Status', command: formatLine('run', [o.dag, run.runId]) },
+        commandAction('Status', 'run', [o.dag, run.runId]),
         { kind: 'link', label: 'Open in Airflow', url: run.url },
       ],
     };

@@ -1,16 +1,17 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { nameGlob } from '../../bot/glob.js';
+import { code } from '../../bot/message.js';
 
 const MAX_MUTE_MS = 30 * 24 * 3_600_000;
 
 export function parseDuration(text: string): number {
   const v = ms(text as ms.StringValue);
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw userError('OPTIONS_INVALID', `\`${text}\` is not a duration: use e.g. 30m, 2h, 1d.`);
+    throw userError('OPTIONS_INVALID', `${code(text)} is not a duration: use e.g. 30m, 2h, 1d.`);
   }
   if (v > MAX_MUTE_MS) throw userError('OPTIONS_INVALID', 'A mute lasts at most 30 days.');
   return v;
@@ -43,7 +44,7 @@ export const mute = defineCommand({
       tone: 'success',
       text: 'Open cards still update; new alerts are held back and summarised when the mute ends.',
       fields: [{ label: 'Until', value: `${until.toISOString().slice(0, 16).replace('T', ' ')} UTC` }],
-      actions: [{ kind: 'command', label: 'Unmute', command: formatLine('unmute', [o.target]) }],
+      actions: [commandAction('Unmute', 'unmute', [o.target])],
     };
   },
 });
@@ -57,7 +58,7 @@ export const unmute = defineCommand({
   options: z.object({ target: pattern.default('*') }),
   async handler({ options: o, origin, store }) {
     const removed = await store.clearMute({ platform: origin.platform, channelId: origin.channelId }, o.target);
-    if (!removed) throw userError('NOT_FOUND', `Nothing matching \`${o.target}\` is muted in this channel.`);
+    if (!removed) throw userError('NOT_FOUND', `Nothing matching ${code(o.target)} is muted in this channel.`);
     return { title: `Unmuted ${o.target}`, tone: 'success' };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { nameGlob, textGlob } from '../../bot/glob.js';
 import { describeFilter, TOPICS } from './topics.js';
@@ -67,10 +67,7 @@ export const subscribe = defineCommand({
         { label: 'Watching', value: describeFilter(topic, filter), inline: true },
         { label: 'Subscription', value: sub.id, inline: true },
       ],
-      actions: [
-        { kind: 'command', label: 'Subscriptions', command: 'subscriptions' },
-        { kind: 'command', label: 'Unsubscribe', command: formatLine('unsubscribe', [sub.id]) },
-      ],
+      actions: [commandAction('Subscriptions', 'subscriptions'), commandAction('Unsubscribe', 'unsubscribe', [sub.id])],
     };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { describeFilter, topicWord } from './topics.js';
 
 export const subscriptions = defineCommand({
@@ -30,11 +30,7 @@ export const subscriptions = defineCommand({
           value: `until ${m.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
         })),
       ],
-      actions: subs.slice(0, 5).map((s) => ({
-        kind: 'command' as const,
-        label: `Unsubscribe ${s.id}`,
-        command: formatLine('unsubscribe', [s.id]),
-      })),
+      actions: subs.slice(0, 5).map((s) => commandAction(`Unsubscribe ${s.id}`, 'unsubscribe', [s.id])),
     };
   },
 });

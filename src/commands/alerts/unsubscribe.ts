@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
 import { userError } from '../../bot/errors.js';
+import { code } from '../../bot/message.js';
 
 export const unsubscribe = defineCommand({
   name: 'unsubscribe',
@@ -19,7 +20,10 @@ export const unsubscribe = defineCommand({
   async handler({ options: o, origin, store }) {
     const mine = await store.subscriptions({ dest: { platform: origin.platform, channelId: origin.channelId } });
     if (!mine.some((s) => s.id === o.id)) {
-      throw userError('NOT_FOUND', `This channel has no subscription \`${o.id}\`. Run \`subscriptions\` to list them.`);
+      throw userError(
+        'NOT_FOUND',
+        `This channel has no subscription ${code(o.id)}. Run \`subscriptions\` to list them.`,
+      );
     }
     await store.unsubscribe(o.id);
     return { title: 'Unsubscribed', tone: 'success', fields: [{ label: 'Subscription', value: o.id }] };

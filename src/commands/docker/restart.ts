@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
+import { code, esc } from '../../bot/message.js';
 import type { DockerClient, ServiceStatus } from '../../clients/docker/types.js';
 import { duration } from '../format.js';
 import { describeService, isReady, serviceName } from './service-line.js';
@@ -13,8 +14,8 @@ async function findService(docker: DockerClient, service: string, signal: AbortS
     const known = [...new Set(list.map((s) => s.service))].sort();
     throw userError(
       'NOT_FOUND',
-      `No service \`${service}\` in compose project \`${docker.project}\`` +
-        (known.length ? `; services: ${known.join(', ')}.` : '; it has no containers.'),
+      `No service ${code(service)} in compose project ${code(docker.project)}` +
+        (known.length ? `; services: ${esc(known.join(', '))}.` : '; it has no containers.'),
       { service: 'docker' },
     );
   }
@@ -67,7 +68,7 @@ export const restart = defineCommand({
         { label: 'Now', value: state, inline: true },
         { label: 'Took', value: `${(r.tookMs / 1000).toFixed(1)} s`, inline: true },
       ],
-      actions: [{ kind: 'command', label: 'Logs', command: formatLine('service-logs', [o.service]) }],
+      actions: [commandAction('Logs', 'service-logs', [o.service])],
     };
   },
 });

@@ -1,8 +1,9 @@
 import ms from 'ms';
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
+import { code } from '../../bot/message.js';
 import { serviceName } from './service-line.js';
 
 const MAX_SINCE = 7 * 24 * 60 * 60_000;
@@ -25,7 +26,7 @@ export const serviceLogs = defineCommand({
       if (typeof window !== 'number' || !Number.isFinite(window) || window < 1000 || window > MAX_SINCE)
         throw userError(
           'OPTIONS_INVALID',
-          `\`since\` must be a duration such as 10m or 2h (at most 7d), not \`${o.since}\`.`,
+          `\`since\` must be a duration such as 10m or 2h (at most 7d), not ${code(o.since)}.`,
         );
       sinceSec = Math.round(window / 1000);
     }
@@ -40,12 +41,8 @@ export const serviceLogs = defineCommand({
       },
       footer: `${errors} from stderr (marked !) · obvious secrets masked · compose project ${clients.docker.project}`,
       actions: [
-        {
-          kind: 'command',
-          label: 'More',
-          command: formatLine('service-logs', [o.service], { lines: Math.min(1000, o.lines * 4) }),
-        },
-        { kind: 'command', label: 'Services', command: 'services' },
+        commandAction('More', 'service-logs', [o.service], { lines: Math.min(1000, o.lines * 4) }),
+        commandAction('Services', 'services'),
       ],
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
-import type { Action, Message } from '../../bot/message.js';
+import { commandAction } from '../../bot/command-action.js';
+import { type Action, code, type Message } from '../../bot/message.js';
 import { describeService, isBroken, isReady, serviceIcon } from './service-line.js';
 
 export const services = defineCommand({
@@ -14,26 +14,16 @@ export const services = defineCommand({
     const list = await clients.docker.listServices({ signal });
     const project = clients.docker.project;
     if (list.length === 0) {
-      return { tone: 'info', text: `No containers in compose project \`${project}\`.` };
+      return { tone: 'info', text: `No containers in compose project ${code(project)}.` };
     }
     const broken = list.filter(isBroken);
     const waiting = list.filter((s) => !isBroken(s) && !isReady(s));
     // Buttons for the services that need a look; a click runs the same line as typing it.
     const actions: Action[] = [];
     for (const s of broken.slice(0, 2)) {
-      actions.push({
-        kind: 'command',
-        label: `Logs ${s.service}`.slice(0, 60),
-        command: formatLine('service-logs', [s.service]),
-      });
-      if (can('admin')) {
-        actions.push({
-          kind: 'command',
-          label: `Restart ${s.service}`.slice(0, 60),
-          command: formatLine('restart', [s.service]),
-          style: 'danger',
-        });
-      }
+      actions.push(commandAction(`Logs ${s.service}`.slice(0, 60), 'service-logs', [s.service]));
+      if (can('admin'))
+        actions.push(commandAction(`Restart ${s.service}`.slice(0, 60), 'restart', [s.service], {}, 'danger'));
     }
     return {
       title: broken.length

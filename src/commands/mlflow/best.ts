@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { code } from '../format.js';
+import { code, esc } from '../../bot/message.js';
 import { experimentName, limit } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
@@ -18,7 +18,7 @@ export const best = defineCommand({
   async handler({ options: o, clients, signal }) {
     const exp = await orNotFound(
       clients.mlflow.getExperimentByName(o.experiment, { signal }),
-      `Experiment \`${o.experiment}\``,
+      `Experiment ${code(o.experiment)}`,
     );
     const order = o.min ? 'min' : 'max';
     const top = await clients.mlflow.bestRuns(
@@ -32,7 +32,8 @@ export const best = defineCommand({
       title: `Best ${o.metric} in ${exp.name} (${order === 'max' ? 'higher' : 'lower'} is better)`,
       text: top
         .map(
-          (r, i) => `${i + 1}. ${code(r.runName ?? r.runId)} ${o.metric}=${r.metrics[o.metric]} run ${code(r.runId)}`,
+          (r, i) =>
+            `${i + 1}. ${code(r.runName ?? r.runId)} ${esc(`${o.metric}=${r.metrics[o.metric]}`)} run ${code(r.runId)}`,
         )
         .join('\n'),
       actions: lead

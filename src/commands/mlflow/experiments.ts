@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { code } from '../format.js';
+import { code, esc } from '../../bot/message.js';
 
 export const experiments = defineCommand({
   name: 'experiments',
@@ -22,7 +22,7 @@ export const experiments = defineCommand({
       return { tone: 'info', text: `No experiments${o.filter ? ` matching ${code(o.filter)}` : ''}.` };
     return {
       title: `${found.length} experiment${found.length === 1 ? '' : 's'}${scope}`,
-      text: found.map((e) => `${code(e.name)} id ${e.experimentId}`).join('\n'),
+      text: found.map((e) => `${code(e.name)} id ${esc(e.experimentId)}`).join('\n'),
       actions: found.slice(0, 3).map((e) => ({ kind: 'link' as const, label: e.name.slice(0, 60), url: e.url })),
     };
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { code } from '../format.js';
+import { code, esc } from '../../bot/message.js';
 import { modelName } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
@@ -11,7 +11,7 @@ export const model = defineCommand({
   args: ['model'],
   options: z.object({ model: modelName }),
   async handler({ options: o, clients, signal }) {
-    const what = `Model \`${o.model}\``;
+    const what = `Model ${code(o.model)}`;
     const m = await orNotFound(clients.mlflow.getModel(o.model, { signal }), what);
     const versions = await orNotFound(
       clients.mlflow.searchModelVersions(o.model, { maxResults: 20 }, { signal }),
@@ -27,7 +27,7 @@ export const model = defineCommand({
       text: sorted
         .map(
           (v) =>
-            `v${v.version} ${v.status}${v.aliases.length ? ` · ${v.aliases.join(', ')}` : ''}${v.runId ? ` run ${code(v.runId)}` : ''}`,
+            `${esc(`v${v.version} ${v.status}`)}${v.aliases.length ? ` · ${esc(v.aliases.join(', '))}` : ''}${v.runId ? ` run ${code(v.runId)}` : ''}`,
         )
         .join('\n'),
       actions: [{ kind: 'link', label: 'Open in MLflow', url: m.url }],

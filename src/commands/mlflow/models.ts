@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
-import { code } from '../format.js';
+import { commandAction } from '../../bot/command-action.js';
+import { code, esc } from '../../bot/message.js';
 
 export const models = defineCommand({
   name: 'models',
@@ -15,15 +15,13 @@ export const models = defineCommand({
       title: `${page.items.length} registered model${page.items.length === 1 ? '' : 's'}`,
       text: page.items
         .map((m) => {
-          const aliases = m.aliases.map((a) => `${a.alias}→v${a.version}`).join(', ');
+          const aliases = m.aliases.map((a) => esc(`${a.alias}→v${a.version}`)).join(', ');
           const latest = m.latestVersions.map((v) => Number(v.version)).filter(Number.isFinite);
           const newest = latest.length ? ` latest v${Math.max(...latest)}` : '';
           return `${code(m.name)}${newest}${aliases ? ` · ${aliases}` : ''}`;
         })
         .join('\n'),
-      actions: page.items
-        .slice(0, 3)
-        .map((m) => ({ kind: 'command' as const, label: m.name.slice(0, 60), command: formatLine('model', [m.name]) })),
+      actions: page.items.slice(0, 3).map((m) => commandAction(m.name.slice(0, 60), 'model', [m.name])),
     };
   },
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../../bot/command.js';
-import { formatLine } from '../../bot/command-line.js';
+import { commandAction } from '../../bot/command-action.js';
 import { isBotError } from '../../bot/errors.js';
+import { code } from '../../bot/message.js';
 import type { MlflowClient, ModelVersion } from '../../clients/mlflow/types.js';
 import { modelName } from '../ids.js';
 import { orNotFound } from '../not-found.js';
@@ -42,7 +43,7 @@ export const promote = defineCommand({
   async confirm({ options: o, clients, signal }) {
     const v = await orNotFound(
       clients.mlflow.getModelVersion(o.model, o.version, { signal }),
-      `Version ${o.version} of model \`${o.model}\``,
+      `Version ${o.version} of model ${code(o.model)}`,
     );
     const was = await current(clients.mlflow, o.model, o.alias, signal);
     return {
@@ -58,7 +59,7 @@ export const promote = defineCommand({
   async handler({ options: o, clients, signal }) {
     await orNotFound(
       clients.mlflow.getModelVersion(o.model, o.version, { signal }),
-      `Version ${o.version} of model \`${o.model}\``,
+      `Version ${o.version} of model ${code(o.model)}`,
     );
     const was = await current(clients.mlflow, o.model, o.alias, signal);
     await clients.mlflow.setAlias(o.model, o.alias, o.version, { signal });
@@ -69,13 +70,7 @@ export const promote = defineCommand({
       fields: [{ label: 'Was', value: was ? `v${was.version}` : 'unset', inline: true }],
       actions: [
         ...(was && was.version !== o.version
-          ? [
-              {
-                kind: 'command' as const,
-                label: `Roll back to v${was.version}`,
-                command: formatLine('promote', [o.model, was.version], { alias: o.alias }),
-              },
-            ]
+          ? [commandAction(`Roll back to v${was.version}`, 'promote', [o.model, was.version], { alias: o.alias })]
           : []),
         { kind: 'link', label: 'Open in MLflow', url: m.url },
       ],

@@ -1,4 +1,5 @@
-import type { Message } from '../../bot/message.js';
+import { commandAction } from '../../bot/command-action.js';
+import { code, esc, type Message } from '../../bot/message.js';
 import type { DagRun, TaskInstance } from '../../clients/airflow/types.js';
 
 export interface FailureFacts {
@@ -41,17 +42,16 @@ export function failureCard(f: FailureFacts): Message {
   if (first) fields.push({ label: 'Try', value: String(first.tryNumber), inline: true });
   if (repeated) fields.push({ label: 'Failures in the last hour', value: String(f.countInWindow), inline: true });
   const actions: Message['actions'] = [
-    { kind: 'command', label: 'Retry', command: `retry ${f.run.dagId} ${f.run.runId}`, style: 'danger' },
-    ...(first
-      ? [{ kind: 'command' as const, label: 'Logs', command: `logs ${f.run.dagId} ${f.run.runId} ${first.taskId}` }]
-      : []),
-    { kind: 'command', label: 'Mute 1h', command: `mute ${f.run.dagId} 1h` },
+    commandAction('Retry', 'retry', [f.run.dagId, f.run.runId], {}, 'danger'),
+    ...(first ? [commandAction('Logs', 'logs', [f.run.dagId, f.run.runId, first.taskId])] : []),
+    commandAction('Mute 1h', 'mute', [f.run.dagId, '1h']),
     { kind: 'link', label: 'Open in Airflow', url: first?.logUrl ?? f.run.url },
   ];
   return {
     title: repeated ? `${f.run.dagId} failed ${f.countInWindow} times in the last hour` : `${f.run.dagId} failed`,
     tone: 'error',
-    text: f.errorLine ? `\`${f.errorLine.slice(0, 300)}\`` : undefined,
+    // The error line is the task's own output: shown as code, whatever quotes, backticks or links it holds.
+    text: f.errorLine ? code(f.errorLine.slice(0, 300)) : undefined,
     fields,
     code: f.logTail.length ? { body: f.logTail.join('\n'), lang: 'text' } : undefined,
     actions,
@@ -73,8 +73,8 @@ export interface RecoveryFacts {
 export function recoveredCard(r: RecoveryFacts): Message {
   const sameRun = r.recoveredBy.runId === r.failedRunId;
   const how = sameRun
-    ? `retried${r.retriedBy ? ` by ${r.retriedBy}` : ''}`
-    : `next run ${r.recoveredBy.runId} succeeded`;
+    ? `retried${r.retriedBy ? ` by ${esc(r.retriedBy)}` : ''}`
+    : `next run ${esc(r.recoveredBy.runId)} succeeded`;
   return {
     title: `${r.dagId} recovered`,
     tone: 'success',
@@ -94,8 +94,8 @@ export function recoveredReply(r: RecoveryFacts): Message {
   return {
     tone: 'success',
     text: sameRun
-      ? `Run ${r.failedRunId} succeeded after a retry${r.retriedBy ? ` by ${r.retriedBy}` : ''}.`
-      : `Run ${r.recoveredBy.runId} of ${r.dagId} succeeded.`,
+      ? `Run ${esc(r.failedRunId)} succeeded after a retry${r.retriedBy ? ` by ${esc(r.retriedBy)}` : ''}.`
+      : `Run ${esc(r.recoveredBy.runId)} of ${esc(r.dagId)} succeeded.`,
   };
 }
 
@@ -109,7 +109,7 @@ export function retryingCard(r: { run: DagRun; attempt: number }): Message {
       { label: 'State', value: r.run.state, inline: true },
     ],
     actions: [
-      { kind: 'command', label: 'Status', command: `run ${r.run.dagId} ${r.run.runId}` },
+      commandAction('Status', 'run', [r.run.dagId, r.run.runId]),
       { kind: 'link', label: 'Open in Airflow', url: r.run.url },
     ],
   };

@@ -1,4 +1,5 @@
-import type { Message } from '../../bot/message.js';
+import { commandAction } from '../../bot/command-action.js';
+import { esc, type Message } from '../../bot/message.js';
 import type { LogLine, ServiceStatus } from '../../clients/docker/types.js';
 
 export type ContainerProblem = 'unhealthy' | 'exited' | 'restarting';
@@ -36,9 +37,9 @@ export function containerCard(s: ServiceStatus, problem: ContainerProblem, logs:
       ? { body: logs.map((l) => (l.stream === 'stderr' ? `! ${l.text}` : l.text)).join('\n') }
       : undefined,
     actions: [
-      { kind: 'command', label: 'Restart', command: `restart ${s.service}`, style: 'danger' },
-      { kind: 'command', label: 'Logs', command: `service-logs ${s.service} --lines 100` },
-      { kind: 'command', label: 'Mute 1h', command: `mute ${s.service} 1h` },
+      commandAction('Restart', 'restart', [s.service], {}, 'danger'),
+      commandAction('Logs', 'service-logs', [s.service], { lines: 100 }),
+      commandAction('Mute 1h', 'mute', [s.service, '1h']),
     ],
   };
 }
@@ -48,7 +49,7 @@ export function containerRecoveredCard(s: ServiceStatus, problem: ContainerProbl
   return {
     title: `${s.service} recovered`,
     tone: 'success',
-    text: `Was ${problem} for about ${mins} min; now ${s.state}${s.health !== 'none' ? `, ${s.health}` : ''}.`,
+    text: `Was ${problem} for about ${mins} min; now ${esc(s.state)}${s.health !== 'none' ? `, ${esc(s.health)}` : ''}.`,
     fields: [
       { label: 'Service', value: s.service, inline: true },
       { label: 'Restarts', value: String(s.restartCount), inline: true },

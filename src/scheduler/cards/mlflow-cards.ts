@@ -1,3 +1,4 @@
+import { commandAction } from '../../bot/command-action.js';
 import type { Action, Message } from '../../bot/message.js';
 import { trimTrailing } from '../../bot/trim-trailing.js';
 import type { ModelVersion, Run } from '../../clients/mlflow/types.js';
@@ -42,17 +43,10 @@ export function bestRunCard(f: BestRunFacts): Message {
   if (params) fields.push({ label: 'Params', value: params, inline: false });
   const actions: Action[] = [];
   if (f.version)
-    actions.push({
-      kind: 'command',
-      label: 'Promote',
-      command: `promote ${f.version.name} ${f.version.version} --alias champion`,
-      style: 'primary',
-    });
-  actions.push({
-    kind: 'command',
-    label: 'Leaderboard',
-    command: `best ${f.experiment} ${f.metric}${f.order === 'min' ? ' --min' : ''}`,
-  });
+    actions.push(
+      commandAction('Promote', 'promote', [f.version.name, f.version.version], { alias: 'champion' }, 'primary'),
+    );
+  actions.push(commandAction('Leaderboard', 'best', [f.experiment, f.metric], f.order === 'min' ? { min: true } : {}));
   actions.push({ kind: 'link', label: 'Open in MLflow', url: f.run.url });
   return {
     title: `New best ${f.metric} in ${f.experiment}: ${fmt(f.value)}`,
@@ -87,9 +81,6 @@ export function registryCard(e: RegistryEvent): Message {
     title,
     tone: e.kind === 'alias_deleted' ? 'warning' : 'info',
     fields,
-    actions: [
-      { kind: 'command', label: 'Model', command: `model ${e.model}` },
-      { kind: 'link', label: 'Open in MLflow', url: e.url },
-    ],
+    actions: [commandAction('Model', 'model', [e.model]), { kind: 'link', label: 'Open in MLflow', url: e.url }],
   };
 }

@@ -1,4 +1,5 @@
-import type { Message } from '../../bot/message.js';
+import { commandAction } from '../../bot/command-action.js';
+import { esc, type Message } from '../../bot/message.js';
 import type { EndedMute } from '../../store/store.js';
 
 export function muteSummary(m: EndedMute): Message {
@@ -6,8 +7,9 @@ export function muteSummary(m: EndedMute): Message {
   return {
     title: `Mute of ${m.pattern} ended: ${m.held} alert${m.held === 1 ? ' was' : 's were'} held back`,
     tone: 'info',
-    text: m.titles.map((t) => `• ${t}`).join('\n') + (more > 0 ? `\n… and ${more} more` : ''),
+    // Held titles are built from upstream names: data, one per line.
+    text: m.titles.map((t) => `• ${esc(t)}`).join('\n') + (more > 0 ? `\n… and ${more} more` : ''),
     fields: [{ label: 'Muted by', value: m.createdBy, inline: true }],
-    actions: [{ kind: 'command', label: 'Failures', command: 'failures --since 24h' }],
+    actions: [commandAction('Failures', 'failures', [], { since: '24h' })],
   };
 }

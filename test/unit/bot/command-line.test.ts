@@ -13,6 +13,7 @@ import {
 import type { BotError } from '../../../src/bot/errors.js';
 import { createRegistry } from '../../../src/bot/registry.js';
 import { commandSet } from '../../../src/commands/index.js';
+import { prng } from '../../support/prng.js';
 
 const spec = defineCommand({
   name: 'logs',
@@ -179,6 +180,99 @@ describe('formatLine round-trip', () => {
 
   it('adds --yes for confirm buttons', () => {
     expect(formatLine('retry', ['d', 'r'], {}, { yes: true })).toBe('retry d r --yes');
+  });
+});
+
+describe('formatLine with values an upstream chose', () => {
+  const hostile = [
+    'churn --yes',
+    '--yes',
+    '--x=y',
+    'key=value',
+    '-1',
+    '-',
+    'a b',
+    '"',
+    "'",
+    '“typographic”',
+    '‘single’',
+    '„low“',
+    '‚low’',
+    `it's "both"`,
+    '`tick`',
+    'trailing\\',
+    '\\',
+    'a\\"b',
+    'line\nbreak',
+    'tab\there',
+    '\u00a0nbsp',
+    'para\u2028sep',
+    'モデル',
+    '🚀 emoji',
+    '',
+    ' ',
+    'x'.repeat(5000),
+    '{"a": 1}',
+    '{x',
+    '[y',
+    'a=[b',
+    '<@U123>',
+    '&amp;',
+  ];
+
+  it.each(hostile.map((h) => [JSON.stringify(h).slice(0, 30), h]))('keeps %s one argument and one value', (_n, h) => {
+    const line = formatLine('logs', [h, h, h], { conf: h });
+
+    expect(bind(tokenize(line).slice(1), spec).raw).toEqual({ dag: h, run_id: h, task: h, conf: h });
+  });
+
+  it('quotes a value that starts like bare JSON, so a later bracket does not pull the next values into it', () => {
+    const line = formatLine('logs', ['{x', 'y}'], { conf: 'a=[b' });
+
+    expect(bind(tokenize(line).slice(1), spec).raw).toEqual({ dag: '{x', run_id: 'y}', conf: 'a=[b' });
+  });
+
+  it('round-trips 5,000 random values made of quotes, dashes, brackets and separators', () => {
+    const atoms = [
+      ' ',
+      '"',
+      "'",
+      '“',
+      '”',
+      '„',
+      '‘',
+      '’',
+      '‚',
+      '`',
+      '\\',
+      '\n',
+      '\t',
+      '\u00a0',
+      '--',
+      '-',
+      '=',
+      'yes',
+      '{',
+      '}',
+      '[',
+      ']',
+      ':',
+      'a',
+      'é',
+      '🚀',
+      '\ud800',
+      '<',
+      '>',
+      '#',
+    ];
+    const rand = prng(20261205);
+    const pick = (): string =>
+      Array.from({ length: Math.floor(rand() * 7) }, () => atoms[Math.floor(rand() * atoms.length)]).join('');
+    for (let i = 0; i < 5000; i++) {
+      const [dag, run, task, conf] = [pick(), pick(), pick(), pick()];
+      const line = formatLine('logs', [dag, run, task], { conf });
+      expect(bind(tokenize(line).slice(1), spec).raw, line).toEqual({ dag, run_id: run, task, conf });
+    }
   });
 });
 

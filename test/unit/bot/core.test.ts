@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineCommand } from '../../../src/bot/command.js';
 import { BotError } from '../../../src/bot/errors.js';
 import { coreCommands } from '../../../src/commands/index.js';
+import { parseInline } from '../../../src/render/markdown.js';
 import { fakeRun, fakeTask } from '../../fakes/fake-airflow.js';
 import { admin, buttonLine, click, createTestCore, lineInvocation, operator, reader } from '../../fakes/test-core.js';
 
@@ -24,6 +25,16 @@ const boom = defineCommand({
 });
 
 describe('core dispatch', () => {
+  it('quotes what was typed in a usage error as code, so a value cannot become markup', async () => {
+    const { core } = createTestCore();
+
+    const m = await core.plan(lineInvocation('run a b "x` **Act now** [sign in](http://evil.test)"')).run();
+
+    const nodes = parseInline(m.text?.split('\n')[0] ?? '');
+    expect(nodes.filter((n) => n.kind === 'bold' || n.kind === 'link')).toEqual([]);
+    expect(nodes).toContainEqual({ kind: 'code', text: 'x` **Act now** [sign in](http://evil.test)' });
+  });
+
   it('answers an unknown verb with the closest one', async () => {
     const { core } = createTestCore();
     const m = await core.plan(lineInvocation('tirgger train_model')).run();
@@ -130,7 +141,7 @@ describe('core dispatch', () => {
     const m = await core.plan(inv).run();
     expect(m.text).toBe(`Something went wrong. Reference \`${inv.id}\`.`);
     expect(logs.find((l) => l.msg === 'command failed')).toMatchObject({ inv: inv.id });
-    expect(store.entries[0]).toMatchObject({ outcome: 'INTERNAL', line: 'boom token=[redacted]' });
+    expect(store.entries[0]).toMatchObject({ outcome: 'INTERNAL', line: "boom token='[redacted]'" });
   });
 
   it('shows an upstream error naming the service and URL', async () => {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { esc } from '../../../src/bot/message.js';
-import { toBlockKit, toMrkdwn } from '../../../src/render/block-kit.js';
-import { toDiscord, toDiscordMarkdown } from '../../../src/render/discord.js';
-import { markdownToPlain, toPlainText } from '../../../src/render/plain-text.js';
+import { toBlockKit } from '../../../src/render/block-kit.js';
+import { toDiscord } from '../../../src/render/discord.js';
+import { toDiscordMarkdown } from '../../../src/render/discord-markdown.js';
+import { markdownToPlain } from '../../../src/render/markdown.js';
+import { toMrkdwn } from '../../../src/render/mrkdwn.js';
+import { toPlainText } from '../../../src/render/plain-text.js';
+import { asLine } from '../../fixtures/messages.js';
 
 const sample = '**bold** _italic_ `code` [docs](https://example.org/a_b)';
 
@@ -28,7 +32,7 @@ describe('escaped upstream data', () => {
   const data = esc('<!channel> **x** [a](http://evil.example) & b');
 
   it('cannot ping or link on Slack', () => {
-    expect(toMrkdwn(data)).toBe('&lt;!channel&gt; **x** [a](http://evil.example) &amp; b');
+    expect(toMrkdwn(data)).toBe('&lt;!channel&gt; ∗∗x∗∗ [a](http://evil.example) &amp; b');
   });
 
   it('stays escaped on Discord', () => {
@@ -45,7 +49,7 @@ describe('toBlockKit', () => {
     const { blocks } = toBlockKit({
       actions: [
         { kind: 'link', label: 'Open', url: 'http://127.0.0.1:8082' },
-        { kind: 'command', label: 'Retry', command: 'clear train fit', style: 'danger' },
+        { kind: 'command', label: 'Retry', command: asLine('clear train fit'), style: 'danger' },
       ],
     });
     const buttons = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
@@ -68,9 +72,9 @@ describe('toDiscord', () => {
         tone: 'error',
         title: 'x',
         actions: [
-          { kind: 'command', label: 'A', command: 'a', style: 'primary' },
-          { kind: 'command', label: 'B', command: 'b', style: 'danger' },
-          { kind: 'command', label: 'C', command: 'c' },
+          { kind: 'command', label: 'A', command: asLine('a'), style: 'primary' },
+          { kind: 'command', label: 'B', command: asLine('b'), style: 'danger' },
+          { kind: 'command', label: 'C', command: asLine('c') },
           { kind: 'link', label: 'D', url: 'http://127.0.0.1' },
         ],
       },
@@ -101,7 +105,7 @@ describe('toPlainText', () => {
         { label: 'Duration', value: '3m' },
       ],
       actions: [
-        { kind: 'command', label: 'Retry', command: 'clear train fit' },
+        { kind: 'command', label: 'Retry', command: asLine('clear train fit') },
         { kind: 'link', label: 'Open', url: 'http://127.0.0.1:8082' },
       ],
       footer: 'airflow',

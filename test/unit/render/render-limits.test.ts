@@ -3,7 +3,7 @@ import type { Message } from '../../../src/bot/message.js';
 import { toBlockKit } from '../../../src/render/block-kit.js';
 import { toDiscord } from '../../../src/render/discord.js';
 import { DISCORD, SLACK } from '../../../src/render/limits.js';
-import { messages } from '../../fixtures/messages.js';
+import { asLine, messages } from '../../fixtures/messages.js';
 import { discordViolations, fakeCustomIds, slackViolations } from './limit-violations.js';
 
 const long = (n: number, unit = 'x'): string => unit.repeat(n);
@@ -19,7 +19,7 @@ const huge: Record<string, Message> = {
     actions: Array.from({ length: 300 }, (_, i) => ({
       kind: 'command' as const,
       label: `Action ${i} ${long(100, 'a')}`,
-      command: `trigger dag_${i} ${long(150, 'c')}`,
+      command: asLine(`trigger dag_${i} ${long(150, 'c')}`),
     })),
     footer: long(10_000, 'f'),
     timestamp: new Date('2026-03-14T09:26:53Z'),
@@ -28,10 +28,10 @@ const huge: Record<string, Message> = {
   manyShortFields: { fields: Array.from({ length: 1000 }, (_, i) => ({ label: `k${i}`, value: `v${i}` })) },
   tooLongForAButton: {
     actions: [
-      { kind: 'command', label: 'Run', command: long(3000, 'c') },
+      { kind: 'command', label: 'Run', command: asLine(long(3000, 'c')) },
       { kind: 'link', label: 'Open', url: `http://127.0.0.1/${long(4000, 'u')}` },
-      { kind: 'command', label: 'Same', command: 'status a' },
-      { kind: 'command', label: 'Same again', command: 'status a' },
+      { kind: 'command', label: 'Same', command: asLine('status a') },
+      { kind: 'command', label: 'Same again', command: asLine('status a') },
     ],
   },
   emptyMessage: {},

@@ -6,6 +6,7 @@ import type { Message } from '../../../../src/bot/message.js';
 import type { BotCore, ChatAdapter } from '../../../../src/bot/types.js';
 import { fakeRun, fakeTask } from '../../../fakes/fake-airflow.js';
 import { createTestCore } from '../../../fakes/test-core.js';
+import { asLine } from '../../../fixtures/messages.js';
 import { FakeDiscord, type FakeMessage, snowflake } from '../../../standins/fake-discord.js';
 import { DiscordDriver, discordSeen } from '../../../support/discord-driver.js';
 import { capturedLogger, MemoryActionRefs, type Script, ScriptedCore } from '../../../support/discord-fakes.js';
@@ -220,7 +221,7 @@ describe('Discord adapter: buttons', () => {
   it('carries short command lines in the custom_id and runs a click as the clicker', async () => {
     const runLine = 'run train_model manual__2026-11-26T09:00:00+00:00';
     const { fake, driver, core } = await startBot({
-      trigger: said('created', { actions: [{ kind: 'command', label: 'Status', command: runLine }] }),
+      trigger: said('created', { actions: [{ kind: 'command', label: 'Status', command: asLine(runLine) }] }),
       run: said('task states'),
     });
     await driver.invoke('trigger train_model');
@@ -244,7 +245,7 @@ describe('Discord adapter: buttons', () => {
   it('stores lines over 100 characters by reference and resolves them on click', async () => {
     const long = `logs train_model ${'x'.repeat(120)} train --lines 80`;
     const { driver, core, refs } = await startBot({
-      trigger: said('created', { actions: [{ kind: 'command', label: 'Logs', command: long }] }),
+      trigger: said('created', { actions: [{ kind: 'command', label: 'Logs', command: asLine(long) }] }),
       logs: said('log tail'),
     });
     await driver.invoke('trigger train_model');
@@ -280,8 +281,8 @@ describe('Discord adapter: buttons', () => {
       title: `Retry ${dag}?`,
       text: '2 tasks will be cleared',
       actions: [
-        { kind: 'command', label: 'Confirm', command: `confirm ${dag}`, style: 'danger' },
-        { kind: 'command', label: 'Cancel', command: `cancel ${dag}` },
+        { kind: 'command', label: 'Confirm', command: asLine(`confirm ${dag}`), style: 'danger' },
+        { kind: 'command', label: 'Cancel', command: asLine(`cancel ${dag}`) },
       ],
     });
     const { fake, driver } = await startBot({
@@ -308,7 +309,10 @@ describe('Discord adapter: buttons', () => {
   it('shows a refused confirmation to the clicker alone, as a follow-up, and leaves the preview as it was', async () => {
     const { fake, driver } = await startBot({
       retry: {
-        run: async () => ({ text: 'preview', actions: [{ kind: 'command', label: 'Confirm', command: 'confirm p1' }] }),
+        run: async () => ({
+          text: 'preview',
+          actions: [{ kind: 'command', label: 'Confirm', command: asLine('confirm p1') }],
+        }),
       },
       confirm: {
         answersPreview: true,
@@ -418,7 +422,7 @@ describe('Discord adapter: only in DISCORD_GUILD_ID when it is set', () => {
 
   it('refuses a click from another server and an autocomplete from a DM', async () => {
     const { fake, driver, core } = await startBot({
-      status: said('ok', { actions: [{ kind: 'command', label: 'Again', command: 'status' }] }),
+      status: said('ok', { actions: [{ kind: 'command', label: 'Again', command: asLine('status') }] }),
     });
     await driver.invoke('status');
     const reply = await driver.nextReply();

@@ -8,6 +8,7 @@ import type { Message } from '../../../../src/bot/message.js';
 import type { BotCore, Invocation, Plan } from '../../../../src/bot/types.js';
 import { fakeRun, fakeTask } from '../../../fakes/fake-airflow.js';
 import { createTestCore, type TestCore } from '../../../fakes/test-core.js';
+import { asLine } from '../../../fixtures/messages.js';
 import { FakeSlack } from '../../../standins/fake-slack.js';
 import { SlackDriver, slackSign } from '../../../support/slack-driver.js';
 
@@ -39,16 +40,16 @@ class FakeCore implements BotCore {
           title: `Triggered ${rest[0]}`,
           tone: 'success',
           fields: [{ label: 'Run', value: 'manual__1' }],
-          actions: [{ kind: 'command', label: 'Status', command: `run ${rest[0]} manual__1` }],
+          actions: [{ kind: 'command', label: 'Status', command: asLine(`run ${rest[0]} manual__1`) }],
         };
       });
     if (verb === 'retry' && !answersPreview)
       return planOf('channel', async () => ({
         title: `Retry ${rest[0]}?`,
         actions: [
-          { kind: 'command', label: 'Confirm', command: `retry ${rest[0]} --yes`, style: 'danger' },
-          { kind: 'command', label: 'Cancel', command: 'cancel retry' },
-          { kind: 'command', label: 'Deny', command: 'deny retry' },
+          { kind: 'command', label: 'Confirm', command: asLine(`retry ${rest[0]} --yes`), style: 'danger' },
+          { kind: 'command', label: 'Cancel', command: asLine('cancel retry') },
+          { kind: 'command', label: 'Deny', command: asLine('deny retry') },
         ],
       }));
     if (verb === 'retry')
@@ -57,8 +58,8 @@ class FakeCore implements BotCore {
       return planOf('ephemeral', async () => ({
         title: `Promote ${rest[0]}?`,
         actions: [
-          { kind: 'command', label: 'Confirm', command: `promote ${rest[0]} --yes` },
-          { kind: 'command', label: 'Cancel', command: 'cancel promote' },
+          { kind: 'command', label: 'Confirm', command: asLine(`promote ${rest[0]} --yes`) },
+          { kind: 'command', label: 'Cancel', command: asLine('cancel promote') },
         ],
       }));
     if (verb === 'cancel') return planOf('ephemeral', async () => ({ text: 'Cancelled.' }), { answersPreview });
