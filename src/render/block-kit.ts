@@ -1,4 +1,5 @@
 import type { Action, Message, Tone } from '../bot/message.js';
+import { withBidiControlsShown } from './bidi.js';
 import { fitRendered, isButtonUrl, SLACK, tailLines, trimEndNewlines, truncateText } from './limits.js';
 import { parseInline, plainOf } from './markdown.js';
 import { mrkdwnCodeBlockBody, mrkdwnData, mrkdwnField, toMrkdwn } from './mrkdwn.js';
@@ -102,7 +103,8 @@ const textLength = (block: SlackBlock): number => {
 };
 
 /** Renders a message as Slack Block Kit. */
-export function toBlockKit(message: Message): BlockKitMessage {
+export function toBlockKit(input: Message): BlockKitMessage {
+  const message = withBidiControlsShown(input);
   const emoji = message.tone ? EMOJI[message.tone] : undefined;
   const head: SlackBlock[] = [];
   const tail: SlackBlock[] = [];

@@ -1,4 +1,5 @@
 import type { Action, Message, Tone } from '../bot/message.js';
+import { withBidiControlsShown } from './bidi.js';
 import { discordCodeBlockBody, escapeDiscordData, escapeDiscordInline, toDiscordMarkdown } from './discord-markdown.js';
 import { DISCORD, fitRendered, isButtonUrl, tailLines, trimEndNewlines, truncateText } from './limits.js';
 import { markdownToPlain } from './markdown.js';
@@ -83,7 +84,8 @@ function rowsOf(message: Message, opts: DiscordRenderOptions): { rows: DiscordAc
 }
 
 /** Renders a message as one Discord embed and its button rows. */
-export function toDiscord(message: Message, opts: DiscordRenderOptions): DiscordMessage {
+export function toDiscord(input: Message, opts: DiscordRenderOptions): DiscordMessage {
+  const message = withBidiControlsShown(input);
   const embed: DiscordEmbed = {};
   if (message.tone) embed.color = TONE_COLOR[message.tone];
   // Titles and field names render inline markdown, footers none: plain text in the model is escaped or unwrapped.

@@ -1,4 +1,5 @@
 import type { Message, Tone } from '../bot/message.js';
+import { showBidiControls } from './bidi.js';
 import { CONSOLE, tailLines, trimEndNewlines, truncateText } from './limits.js';
 import { markdownToPlain } from './markdown.js';
 
@@ -9,8 +10,9 @@ const MARKER: Record<Tone, string> = { info: 'ℹ', success: '✔', warning: '�
  * terminal: control characters are shown in caret notation instead, tabs and newlines kept.
  */
 export function sanitizeForTerminal(s: string): string {
+  const shown = showBidiControls(s).replace(/\r\n/g, '\n');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  return s.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
+  return shown.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
     const code = c.charCodeAt(0);
     if (code < 0x20) return `^${String.fromCharCode(code + 64)}`;
     return code === 0x7f ? '^?' : '\ufffd';

@@ -185,3 +185,29 @@ describe('Discord titles and footers', () => {
     );
   });
 });
+
+describe('bidi controls from data', () => {
+  // A right-to-left override makes `retry prod` show while the text holds something else (Trojan Source).
+  const RLO = '\u202e';
+  const hostile: Message = {
+    title: `model ${RLO}dorp`,
+    text: esc(`run ${RLO}x\u2066y\u2069`),
+    fields: [{ label: `tag${RLO}`, value: `v\u202a1\u202c` }],
+    code: { body: `log ${RLO}line` },
+    footer: `f\u2067oot\u2069`,
+    actions: [{ kind: 'link', label: `open ${RLO}`, url: 'https://airflow.example/x' }],
+  };
+  const controls = /[\u202a-\u202e\u2066-\u2069]/;
+
+  it('are shown as their code point on every platform, never applied', () => {
+    const slack = JSON.stringify(toBlockKit(hostile));
+    const discord = JSON.stringify(toDiscord(hostile, fakeCustomIds()));
+    const terminal = toPlainText(hostile);
+
+    for (const out of [slack, discord, terminal]) {
+      expect(out).not.toMatch(controls);
+      expect(out).toContain('[U+202E]');
+    }
+    expect(terminal).toContain('[U+2066]');
+  });
+});
