@@ -159,6 +159,21 @@ port_free_or_ours() {
   fi
 }
 
+# Airflow reads one DAG folder: the production DAGs of dags/ and the test DAGs of test/dags/ side by side, as
+# symlinks, so the test DAGs never reach a team's Airflow through dags/. Links only change when their target does:
+# a DAG whose file vanished for a moment would be deactivated by a running dag-processor.
+dag_folder() {
+  local dir="$STATE/dags" f name
+  mkdir -p "$dir"
+  for f in "$REPO"/dags/* "$REPO"/test/dags/*; do
+    name="$(basename "$f")"
+    [ "$name" != __pycache__ ] || continue
+    [ "$(readlink "$dir/$name" 2>/dev/null)" = "$f" ] || ln -sfn "$f" "$dir/$name"
+  done
+  for f in "$dir"/*; do [ -e "$f" ] || rm -f "$f"; done
+  echo "$dir"
+}
+
 random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 secret_file() {
@@ -170,7 +185,8 @@ secret_file() {
 af3_env() {
   mkdir -p "$AF3_HOME"
   export AIRFLOW_HOME="$AF3_HOME"
-  export AIRFLOW__CORE__DAGS_FOLDER="$REPO/dags"
+  AIRFLOW__CORE__DAGS_FOLDER="$(dag_folder)"
+  export AIRFLOW__CORE__DAGS_FOLDER
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
   export AIRFLOW__CORE__EXECUTOR=LocalExecutor
@@ -379,7 +395,8 @@ cmd_status() {
 af2_env() {
   mkdir -p "$AF2_HOME"
   export AIRFLOW_HOME="$AF2_HOME"
-  export AIRFLOW__CORE__DAGS_FOLDER="$REPO/dags"
+  AIRFLOW__CORE__DAGS_FOLDER="$(dag_folder)"
+  export AIRFLOW__CORE__DAGS_FOLDER
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
   export AIRFLOW__CORE__EXECUTOR=SequentialExecutor
