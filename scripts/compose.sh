@@ -2,6 +2,7 @@
 # The compose stack (docker-compose-mlops.yml) on a Docker engine: build, start, wait until healthy, stop.
 #
 #   compose.sh up                   build what changed, start, wait until every service is healthy, print the URLs
+#   compose.sh build                only build what changed (CI starts it early, at low priority)
 #   compose.sh down [--volumes]     stop and remove the containers (--volumes also wipes Postgres, S3 and bot state)
 #   compose.sh env                  print `export ...` lines that point docker and docker-compose at the stack
 #   compose.sh status               each service's state and health; exit 0 only when all are healthy
@@ -101,35 +102,46 @@ config_json() {
     python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'
 }
 
-# Builds every distinct wheel of the Python locks into a cache folder named after their hash; prints its path.
+# Builds every wheel of the Python locks into one cache folder, marked complete per hash of the locks; wheels already
+# there are reused (--find-links), so a changed lock only downloads what is new. Prints the folder.
 wheel_cache() {
   local locks=("$REPO"/scripts/python/airflow3.lock.txt "$REPO"/scripts/python/mlflow.lock.txt
     "$REPO"/docker/airflow/postgres.lock.txt "$REPO"/docker/mlflow/server-extras.lock.txt)
   local sha dir t0
   sha="$(cat "${locks[@]}" | sha256sum | cut -c1-16)"
-  dir="$CACHE/wheels/$sha"
-  if [ -f "$dir/.complete" ]; then echo "$dir"; return 0; fi
+  dir="$CACHE/wheels"
+  if [ -f "$dir/.complete-$sha" ]; then echo "$dir"; return 0; fi
   t0=$(now)
   mkdir -p "$dir"
   log "wheels: downloading the locks' wheels into $dir (first time takes minutes)"
   local py
   py="$(command -v python3.11 || command -v python3)"
-  if ! "$py" -m pip wheel --quiet --no-deps --disable-pip-version-check -w "$dir" \
-    -r "${locks[0]}" -r "${locks[2]}" >"$LOGS/wheels.log" 2>&1 ||
-    ! "$py" -m pip wheel --quiet --no-deps --disable-pip-version-check -w "$dir" \
-      -r "${locks[1]}" -r "${locks[3]}" >>"$LOGS/wheels.log" 2>&1; then
-    tail -n 20 "$LOGS/wheels.log" >&2
-    die "pip wheel failed (log: $LOGS/wheels.log)"
-  fi
-  touch "$dir/.complete"
+  local pip=("$py" -m pip wheel --quiet --no-deps --disable-pip-version-check --find-links "$dir" -w "$dir")
+  local pair
+  : >"$LOGS/wheels.log"
+  for pair in "0 2" "1 3"; do
+    set -- $pair
+    # Offline first: after a lock change most wheels are already here, and asking the index about each costs a second.
+    "${pip[@]}" --no-index -r "${locks[$1]}" -r "${locks[$2]}" >>"$LOGS/wheels.log" 2>&1 && continue
+    "${pip[@]}" -r "${locks[$1]}" -r "${locks[$2]}" >>"$LOGS/wheels.log" 2>&1 || {
+      tail -n 20 "$LOGS/wheels.log" >&2
+      die "pip wheel failed (log: $LOGS/wheels.log)"
+    }
+  done
+  touch "$dir/.complete-$sha"
   log "wheels: ready in $(($(now) - t0)) s"
   echo "$dir"
 }
 
 WHEEL_PID=""
-stop_wheel_server() { [ -z "$WHEEL_PID" ] || kill "$WHEEL_PID" 2>/dev/null || true; }
+WHEEL_URL=""
+stop_wheel_server() {
+  [ -z "$WHEEL_PID" ] || kill "$WHEEL_PID" 2>/dev/null || true
+  WHEEL_PID=""
+}
 
-# Serves the wheel cache on a loopback port for `docker build --network host`; prints the URL.
+# Serves the wheel cache on a loopback port for `docker build --network host`; sets WHEEL_URL (not in a subshell:
+# the server must stay ours to stop).
 start_wheel_server() {
   local dir="$1" portfile
   portfile="$(mktemp)"
@@ -146,15 +158,19 @@ PY
   local i
   for i in $(seq 1 50); do [ -s "$portfile" ] && break; sleep 0.1; done
   [ -s "$portfile" ] || die "the wheel server did not start (log: $LOGS/wheel-server.log)"
-  echo "http://127.0.0.1:$(cat "$portfile")/"
+  WHEEL_URL="http://127.0.0.1:$(cat "$portfile")/"
   rm -f "$portfile"
 }
 
 label_of() { docker image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$1" 2>/dev/null || true; }
 
-# Builds each image of the config whose input hash differs from its label.
+# Builds each image of the config whose input hash differs from its label. One build at a time per machine: a second
+# caller waits, then finds the images it wanted already built.
 build_images() {
-  local config="$1" plans line image hash dockerfile context t0 wheels="" pip_opts=""
+  local config="$1" plans line image hash dockerfile context t0 pip_opts="" wheels
+  mkdir -p "$CACHE"
+  exec 8>"$CACHE/compose-build.lock"
+  flock 8
   plans="$(python3 "$REPO/scripts/compose-builds.py" --ignore-arg PIP_INSTALL_OPTIONS <"$config")"
   while IFS= read -r line; do
     [ -n "$line" ] || continue
@@ -173,9 +189,10 @@ build_images() {
     )
     if hostnet; then
       # No bridge network: build steps share the host's network, and pip reads the local wheel cache.
-      if [ -z "$wheels" ]; then
-        wheels="$(start_wheel_server "$(wheel_cache)")"
-        pip_opts="--no-index --find-links $wheels"
+      if [ -z "$WHEEL_PID" ]; then
+        wheels="$(wheel_cache)"
+        start_wheel_server "$wheels"
+        pip_opts="--no-index --find-links $WHEEL_URL"
       fi
       build=(env DOCKER_BUILDKIT=0 "${build[@]}" --network host --build-arg "PIP_INSTALL_OPTIONS=$pip_opts")
     fi
@@ -188,7 +205,7 @@ build_images() {
     log "$image: built in $(($(now) - t0)) s ($(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%d MB", $1 / 1e6 }'))"
   done <<<"$plans"
   stop_wheel_server
-  docker image prune -f --filter "label=$LABEL" >/dev/null
+  flock -u 8
 }
 
 jq_get() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
@@ -200,9 +217,16 @@ prepare() {
   mkdir -p "$LOGS" "$STATE/compose"
   pick_engine
   ensure_env_file
+  # The bot mounts the socket of the engine it runs on, with that socket's group (shell variables win over .env).
+  if [[ "$DOCKER_HOST" == unix://* ]]; then
+    export DOCKER_SOCKET="${DOCKER_HOST#unix://}"
+    DOCKER_GID="$(stat -c %g "$DOCKER_SOCKET")"
+    export DOCKER_GID
+  fi
   if hostnet; then
     log "engine $DOCKER_HOST has no bridge network: host networking, stand-in base images"
-    bash "$REPO/scripts/standin-images.sh" build
+    mkdir -p "$CACHE"
+    flock "$CACHE/compose-build.lock" bash "$REPO/scripts/standin-images.sh" build
     # Shell variables win over .env in compose's interpolation.
     set -a
     eval "$(bash "$REPO/scripts/standin-images.sh" env)"
@@ -344,12 +368,16 @@ cmd_status() {
 
 case "${1:-}" in
   up) cmd_up ;;
+  build)
+    prepare
+    build_images "$STATE/compose/$(project).config.json"
+    ;;
   down) shift; cmd_down "$@" ;;
   env) cmd_env ;;
   status) cmd_status ;;
   secrets) cmd_secrets ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -172,8 +172,6 @@ cmd_build() {
   build_from_dir "$POSTGRES_IMAGE" postgres
   build_from_dir "$REDIS_IMAGE" redis
   build_seaweedfs
-  # Images replaced by a rebuild keep their layers until pruned.
-  docker image prune -f --filter "label=$LABEL" >/dev/null
   log "stand-in images ready in $(($(now) - t0)) s"
 }
 

@@ -214,7 +214,9 @@ function toStatus(info: Inspect): ServiceStatus {
     health,
     ...(startedAt ? { startedAt } : {}),
     ...(state === 'exited' || state === 'dead' ? { exitCode: info.State.ExitCode } : {}),
-    ...(state === 'exited' && info.State.ExitCode === 0 && ['no', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? '')
+    ...(state === 'exited' &&
+    info.State.ExitCode === 0 &&
+    ['no', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? '')
       ? { completed: true as const }
       : {}),
     restartCount: info.RestartCount ?? 0,

@@ -18,10 +18,7 @@ export function isReady(s: Health): boolean {
 
 export function isBroken(s: Health): boolean {
   return (
-    s.health === 'unhealthy' ||
-    (s.state === 'exited' && !s.completed) ||
-    s.state === 'dead' ||
-    s.state === 'restarting'
+    s.health === 'unhealthy' || (s.state === 'exited' && !s.completed) || s.state === 'dead' || s.state === 'restarting'
   );
 }
 
