@@ -149,6 +149,8 @@ def hostnet(config: dict[str, Any], offset: int, profiles: set[str]) -> dict[str
         out[name] = s
     result = {k: v for k, v in config.items() if k not in ("services", "networks")}
     result["services"] = out
+    # For a check before start: which host ports the variant will listen on.
+    result["x-listen-ports"] = sorted({p for m in ports.values() for p in m.values()})
     return result
 
 

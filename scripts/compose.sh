@@ -309,10 +309,22 @@ for label, name, inner, scheme in rows:
 PY
 }
 
+# On the host network a port taken by something else (the local no-Docker stack on 8082 and 5000, say) would only show
+# as a service that never gets healthy: refuse before starting, unless the project already runs.
+check_ports_free() {
+  local p taken=""
+  [ -z "$(docker ps -q --filter "label=com.docker.compose.project=$(project)")" ] || return 0
+  for p in $(python3 -c 'import json, sys; print(*json.load(open(sys.argv[1]))["x-listen-ports"])' "$(stack_file)"); do
+    [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] || taken="$taken $p"
+  done
+  [ -z "$taken" ] || die "port(s)$taken already in use on this host: stop what listens there, or move the stack with HOSTNET_PORT_OFFSET=10000 (or the *_PORT settings in .env)"
+}
+
 cmd_up() {
   local t0 config
   t0=$(now)
   prepare
+  if hostnet; then check_ports_free; fi
   config="$STATE/compose/$(project).config.json"
   build_images "$config"
   log "starting compose project $(project)"

@@ -318,6 +318,9 @@ describe('docker-compose-mlops.yml', () => {
       expect(env('mlflow').MLFLOW_S3_ENDPOINT_URL).toBe('http://seaweedfs:18333');
       expect(JSON.stringify(variant.services.bot?.healthcheck?.test)).toContain('http://127.0.0.1:13000/healthz');
 
+      expect((variant as { 'x-listen-ports'?: number[] })['x-listen-ports']).toEqual([
+        13000, 15000, 15432, 16379, 18080, 18082, 18333, 18888, 18974, 19333, 28080, 28333, 28888, 29333,
+      ]);
       const text = JSON.stringify(variant);
       for (const port of LOCAL_STACK_PORTS) expect(text, String(port)).not.toMatch(new RegExp(`[:=]${port}\\b`));
       expect(text).not.toContain('0.0.0.0');
