@@ -347,8 +347,10 @@ cmd_down() {
   if hostnet && [ -f "$file" ]; then
     dc -p "$(project)" -f "$file" down --remove-orphans "${extra[@]}"
   else
-    ENV_FILE="${ENV_FILE}" MLOPS_ENV_FILE="$ENV_FILE" dc -p "$(project)" -f "$FILE" --env-file "$ENV_FILE" \
-      down --remove-orphans "${extra[@]}"
+    # Stopping needs no settings: without .env an empty file stands in for it.
+    local env="$ENV_FILE"
+    [ -f "$env" ] || env=/dev/null
+    MLOPS_ENV_FILE="$env" dc -p "$(project)" -f "$FILE" --env-file "$env" down --remove-orphans "${extra[@]}"
   fi
   log "compose project $(project) stopped${extra[*]:+ and its volumes removed}"
 }
