@@ -380,7 +380,8 @@ cmd_status() {
   [ -z "$bad" ] || { echo "not ready: $bad"; return 3; }
 }
 
-case "${1:-}" in
+main() {
+  case "${1:-}" in
   up) cmd_up ;;
   build)
     prepare
@@ -394,4 +395,8 @@ case "${1:-}" in
     sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
-esac
+  esac
+}
+
+# One line: bash has read all of it before running it, so editing this file under a running `up` is harmless.
+main "$@"; exit

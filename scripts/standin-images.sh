@@ -185,7 +185,8 @@ S3_IMAGE=$SEAWEEDFS_IMAGE
 EOF
 }
 
-case "${1:-}" in
+main() {
+  case "${1:-}" in
   build)
     [ "${2:-}" = --rebuild ] && REBUILD=1
     cmd_build
@@ -195,4 +196,8 @@ case "${1:-}" in
     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
-esac
+  esac
+}
+
+# One line: bash has read all of it before running it, so editing this file under a running build is harmless.
+main "$@"; exit
