@@ -127,14 +127,16 @@ build_node() {
   rm -rf "$ctx"
 }
 
-# Prints the path of a weed binary built from the module proxy, building it once per version.
+# Prints the path of a weed binary built from the module proxy, building it once per version. The Go module and build
+# caches it needs (about 4 GB) are removed afterwards: only the binary is kept.
 weed_binary() {
-  local bin="$CACHE/bin/weed-$WEED_VERSION" src t0 gomod
+  local bin="$CACHE/bin/weed-$WEED_VERSION" src t0 gomod gotmp
   if [ -x "$bin" ]; then echo "$bin"; return 0; fi
   command -v go >/dev/null || die "go not found: SeaweedFS is built from the Go module proxy"
   t0=$(now)
-  mkdir -p "$CACHE/bin" "$CACHE/go"
-  export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOFLAGS=-mod=mod CGO_ENABLED=0
+  gotmp="$CACHE/go-build-tmp"
+  mkdir -p "$CACHE/bin" "$gotmp"
+  export GOMODCACHE="$gotmp/mod" GOCACHE="$gotmp/cache" GOFLAGS=-mod=mod CGO_ENABLED=0
   # `go install module@version` refuses modules with replace directives: build the module as the main module.
   gomod="$(go mod download -json "$WEED_MODULE@$WEED_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -n "$gomod" ] || die "go mod download $WEED_MODULE@$WEED_VERSION failed"
@@ -145,6 +147,8 @@ weed_binary() {
   (cd "$src" && go build -trimpath -ldflags='-s -w' -o "$bin.tmp" ./weed) >&2
   mv "$bin.tmp" "$bin"
   rm -rf "$src"
+  # Module files are read-only by design.
+  chmod -R u+w "$gotmp" && rm -rf "$gotmp"
   log "weed: built in $(($(now) - t0)) s"
   echo "$bin"
 }
