@@ -85,12 +85,13 @@ ensure_env_file() {
     (
       umask 077
       local secrets
-      secrets="$(cmd_secrets)"
+      # The Airflow password too: admin/admin is the local stack's laptop default, not a deployment's.
+      secrets="$(cmd_secrets; echo "AIRFLOW_PASSWORD=$(random_hex 12)")"
       awk -v s="$secrets" 'BEGIN { n = split(s, l, "\n"); for (i = 1; i <= n; i++) { k = l[i]; sub(/=.*/, "", k); v[k] = l[i] } }
-        /=change-me$/ { k = $0; sub(/=.*/, "", k); if (k in v) { print v[k]; next } } { print }' \
+        /=change-me$/ || /^AIRFLOW_PASSWORD=admin$/ { k = $0; sub(/=.*/, "", k); if (k in v) { print v[k]; next } } { print }' \
         "$REPO/.env.example" >"$ENV_FILE"
     )
-    log "wrote $ENV_FILE from .env.example with fresh secrets (Airflow login: admin / admin; change it there)"
+    log "wrote $ENV_FILE from .env.example with fresh secrets (the Airflow login is AIRFLOW_USERNAME / AIRFLOW_PASSWORD there)"
   fi
   if grep -q '=change-me$' "$ENV_FILE"; then
     die "$ENV_FILE still has change-me placeholders: $(sed -n 's/^\([A-Z0-9_]*\)=change-me$/\1/p' "$ENV_FILE" | tr '\n' ' ')(compose.sh secrets prints values)"
