@@ -3,10 +3,14 @@
 # better-sqlite3 when no prebuilt binary matches); the runtime image has only production modules and runs as `node`.
 #   docker build -t mlops-bot:local .
 #   docker run --rm -p 127.0.0.1:3000:3000 --env-file .env mlops-bot:local
-ARG NODE_IMAGE=node:20-bookworm-slim
+# NODE_BASE is any Debian-based Node 20 image (the compose stack passes its own).
+ARG NODE_BASE=node:20-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+FROM ${NODE_BASE} AS build
 WORKDIR /app
+# better-sqlite3 compiles when its prebuilt binary cannot be fetched: use the base image's own Node headers rather
+# than downloading them.
+ENV npm_config_nodedir=/usr/local
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 make g++ ca-certificates \
  && rm -rf /var/lib/apt/lists/*
@@ -17,7 +21,7 @@ COPY src ./src
 COPY bin ./bin
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM ${NODE_IMAGE} AS runtime
+FROM ${NODE_BASE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -27,8 +31,9 @@ COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/bin ./bin
-# Code stays root-owned and read-only to the process; only the state directory is the bot's.
-RUN mkdir -p /app/data && chown node:node /app/data
+# Code stays root-owned and read-only to the process; only the state directory is the bot's. `mlops-bot <verb>` runs
+# one command inside the container (docker compose exec bot mlops-bot services).
+RUN mkdir -p /app/data && chown node:node /app/data && ln -s /app/bin/mlops-bot.js /usr/local/bin/mlops-bot
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000

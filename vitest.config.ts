@@ -29,6 +29,18 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        // docker-compose-mlops.yml built and run on the test engine: needs no local stack, but the whole machine.
+        test: {
+          name: 'compose',
+          include: ['test/compose/**/*.test.ts'],
+          sequence: { groupOrder: 3 },
+          fileParallelism: false,
+          testTimeout: 15 * 60_000,
+          // The first start builds every image from empty caches.
+          hookTimeout: 60 * 60_000,
+        },
+      },
     ],
   },
 });

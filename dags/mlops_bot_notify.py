@@ -2,8 +2,9 @@
 
 The bot answers the signed POST by polling Airflow at once, so the incident card appears within seconds; its
 regular poll stays the backstop and both paths end in one card. Configuration, from the environment or Airflow
-Variables of the same names: MLOPS_BOT_WEBHOOK_URL (e.g. http://mlops-bot:3000/webhooks/airflow) and
-MLOPS_BOT_WEBHOOK_SECRET (the bot's AIRFLOW_WEBHOOK_SECRET). Without them the callback does nothing.
+Variables of the same names: MLOPS_BOT_WEBHOOK_URL (in docker-compose-mlops.yml, which sets both:
+http://bot:3000/webhooks/airflow, the bot by its service name) and MLOPS_BOT_WEBHOOK_SECRET (the bot's
+AIRFLOW_WEBHOOK_SECRET). Without them the callback does nothing.
 Only the standard library is used, so any Airflow image can import this module.
 """
 

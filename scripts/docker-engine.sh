@@ -8,7 +8,9 @@
 #   scripts/docker-engine.sh env       print `export DOCKER_HOST=unix://…` for eval
 #
 # MLOPS_DOCKER_DIR moves everything (default /tmp/mlops-docker). Keep it short: unix socket paths are limited to
-# 108 bytes. BUSYBOX_IMAGE names the imported test image (default local/busybox:test).
+# 108 bytes. BUSYBOX_IMAGE names the imported test image (default local/busybox:test). MLOPS_DOCKER_STORAGE picks the
+# storage driver (default overlay2: vfs copies every layer for every image and container, 3.7 GB instead of 0.6 GB for
+# one 500 MB image and three containers; vfs remains for a data root on a file system overlayfs cannot sit on).
 set -euo pipefail
 
 DIR="${MLOPS_DOCKER_DIR:-/tmp/mlops-docker}"
@@ -17,6 +19,7 @@ PIDFILE="$DIR/docker.pid"
 LOG="$DIR/dockerd.log"
 IMAGE="${BUSYBOX_IMAGE:-local/busybox:test}"
 HOST="unix://$SOCK"
+STORAGE="${MLOPS_DOCKER_STORAGE:-overlay2}"
 
 say() { printf 'docker-engine: %s\n' "$*" >&2; }
 
@@ -78,7 +81,7 @@ cmd_up() {
     # The three network flags keep dockerd from creating docker0 and nat/filter rules (which it would leave behind).
     # setsid + every fd on the log: the caller (a test's beforeAll) must not wait on, or own, the daemon.
     setsid dockerd \
-      --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
+      --iptables=false --ip6tables=false --bridge=none --storage-driver="$STORAGE" \
       --host "$HOST" --data-root "$DIR/root" --exec-root "$DIR/exec" --pidfile "$PIDFILE" \
       </dev/null >>"$LOG" 2>&1 &
   fi

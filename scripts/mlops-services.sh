@@ -140,6 +140,14 @@ runs_from() {
   alive "$1" && grep -qF "$2/" "$PIDS/$1.cmd" 2>/dev/null
 }
 
+# True when the running process reads the DAG folder this checkout gives Airflow; false for one started before the
+# test DAGs moved to test/dags (it would lose them once they leave dags/).
+reads_dag_folder() {
+  local pid
+  pid="$(cat "$(pidfile "$1")" 2>/dev/null)" || return 1
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "AIRFLOW__CORE__DAGS_FOLDER=$STATE/dags"
+}
+
 # Fails fast, with the tail of its log, when a process we started has died.
 check_alive() {
   local name
@@ -159,6 +167,21 @@ port_free_or_ours() {
   fi
 }
 
+# Airflow reads one DAG folder: the production DAGs of dags/ and the test DAGs of test/dags/ side by side, as
+# symlinks, so the test DAGs never reach a team's Airflow through dags/. Links only change when their target does:
+# a DAG whose file vanished for a moment would be deactivated by a running dag-processor.
+dag_folder() {
+  local dir="$STATE/dags" f name
+  mkdir -p "$dir"
+  for f in "$REPO"/dags/* "$REPO"/test/dags/*; do
+    name="$(basename "$f")"
+    [ "$name" != __pycache__ ] || continue
+    [ "$(readlink "$dir/$name" 2>/dev/null)" = "$f" ] || ln -sfn "$f" "$dir/$name"
+  done
+  for f in "$dir"/*; do [ -e "$f" ] || rm -f "$f"; done
+  echo "$dir"
+}
+
 random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 secret_file() {
@@ -170,7 +193,8 @@ secret_file() {
 af3_env() {
   mkdir -p "$AF3_HOME"
   export AIRFLOW_HOME="$AF3_HOME"
-  export AIRFLOW__CORE__DAGS_FOLDER="$REPO/dags"
+  AIRFLOW__CORE__DAGS_FOLDER="$(dag_folder)"
+  export AIRFLOW__CORE__DAGS_FOLDER
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
   export AIRFLOW__CORE__EXECUTOR=LocalExecutor
@@ -321,6 +345,7 @@ cmd_up() {
   ml_dir="$(venv_dir mlflow)"
   if runs_from mlflow "$ml_dir" && runs_from af3-api-server "$af_dir" && runs_from af3-scheduler "$af_dir" &&
     runs_from af3-dag-processor "$af_dir" && runs_from af3-triggerer "$af_dir" &&
+    reads_dag_folder af3-dag-processor && reads_dag_folder af3-scheduler &&
     mlflow_ready && [ -z "$(af3_unhealthy "$af_dir")" ]; then
     log "already up and healthy: Airflow 3 http://127.0.0.1:$AIRFLOW_PORT, MLflow http://127.0.0.1:$MLFLOW_PORT"
     return 0
@@ -330,8 +355,8 @@ cmd_up() {
   # A lock changed since these were started: restart them on the new venv.
   if alive mlflow && ! runs_from mlflow "$ml_venv"; then log "mlflow lock changed; restarting"; stop mlflow; fi
   for p in $AF3_PROCS; do
-    if alive "af3-$p" && ! runs_from "af3-$p" "$af_venv"; then
-      log "airflow3 lock changed; restarting"
+    if alive "af3-$p" && { ! runs_from "af3-$p" "$af_venv" || ! reads_dag_folder "af3-$p"; }; then
+      log "airflow3 lock or DAG folder changed; restarting"
       for p in $AF3_PROCS; do stop "af3-$p"; done
       break
     fi
@@ -379,7 +404,8 @@ cmd_status() {
 af2_env() {
   mkdir -p "$AF2_HOME"
   export AIRFLOW_HOME="$AF2_HOME"
-  export AIRFLOW__CORE__DAGS_FOLDER="$REPO/dags"
+  AIRFLOW__CORE__DAGS_FOLDER="$(dag_folder)"
+  export AIRFLOW__CORE__DAGS_FOLDER
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
   export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
   export AIRFLOW__CORE__EXECUTOR=SequentialExecutor
@@ -401,6 +427,10 @@ cmd_up_airflow2() {
   local t0 venv deadline
   t0=$(now)
   mkdir -p "$LOGS" "$PIDS"
+  if alive af2-scheduler && ! reads_dag_folder af2-scheduler; then
+    log "Airflow 2 DAG folder changed; restarting"
+    stop af2-webserver af2-scheduler
+  fi
   if alive af2-webserver && alive af2-scheduler &&
     [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -u admin:admin \
       "http://127.0.0.1:$AIRFLOW2_PORT/api/v1/dags/chatops_smoke")" = 200 ]; then

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -181,6 +182,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${MODES}\n`);
     return EXIT.ok;
   }
+  // `serve` (npm start) takes its settings from ./.env when there is one; variables already set win over it.
+  if (mode === 'serve' && existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

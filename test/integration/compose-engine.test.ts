@@ -60,9 +60,9 @@ describe('a docker-compose v1 project on the real engine', () => {
       () => client.listServices(),
       (l) => l.some((s) => s.service === 'api' && s.health === 'healthy') && l.some((s) => s.state === 'exited'),
     );
-    expect(list.map((s) => [s.service, s.containerName, s.state, s.health, s.exitCode])).toEqual([
-      ['api', `${PROJECT}_api_1`, 'running', 'healthy', undefined],
-      ['job', `${PROJECT}_job_1`, 'exited', 'none', 0],
+    expect(list.map((s) => [s.service, s.containerName, s.state, s.health, s.exitCode, s.completed])).toEqual([
+      ['api', `${PROJECT}_api_1`, 'running', 'healthy', undefined, undefined],
+      ['job', `${PROJECT}_job_1`, 'exited', 'none', 0, true],
     ]);
   });
 

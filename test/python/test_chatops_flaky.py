@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 
-from conftest import DAGS
+from conftest import TEST_DAGS
 
-_spec = importlib.util.spec_from_file_location("chatops_flaky_dag", DAGS / "chatops_flaky.py")
+_spec = importlib.util.spec_from_file_location("chatops_flaky_dag", TEST_DAGS / "chatops_flaky.py")
 flaky = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(flaky)
 

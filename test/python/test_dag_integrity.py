@@ -1,4 +1,4 @@
-"""Every DAG file in dags/ parses without import errors and follows the folder's conventions."""
+"""Every DAG file in dags/ and test/dags/ parses without import errors and follows the folders' conventions."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DAGS
+from conftest import ALL_DAGS, DAGS, TEST_DAGS
 
 # Helper modules (e.g. callbacks) may sit next to the DAGs; a file that builds a DAG must be named after it.
 DAG_FILES = sorted(
-    p for p in DAGS.glob("*.py") if re.search(r"\bDAG\(|@dag\b", p.read_text()) and not p.name.startswith("_")
+    p
+    for folder in (DAGS, TEST_DAGS)
+    for p in folder.glob("*.py")
+    if re.search(r"\bDAG\(|@dag\b", p.read_text()) and not p.name.startswith("_")
 )
-ALL_FILES = sorted(DAGS.rglob("*.py"))
-EXPECTED = {"ml_pipeline_end_to_end", "chatops_smoke", "chatops_flaky"}
+ALL_FILES = sorted([*DAGS.rglob("*.py"), *TEST_DAGS.rglob("*.py")])
+PRODUCTION = {"ml_pipeline_end_to_end"}
+EXPECTED = PRODUCTION | {"chatops_smoke", "chatops_flaky"}
 
 
 def _dag_bag():
@@ -21,7 +25,7 @@ def _dag_bag():
         from airflow.dag_processing.dagbag import DagBag
     except ImportError:  # older layouts
         from airflow.models.dagbag import DagBag
-    return DagBag(dag_folder=str(DAGS), include_examples=False)
+    return DagBag(dag_folder=str(ALL_DAGS), include_examples=False)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,11 @@ def test_the_expected_dags_are_all_loaded(dag_bag):
 def test_each_file_declares_one_dag_named_after_the_file(dag_bag, path):
     ids = [dag.dag_id for dag in dag_bag.dags.values() if Path(dag.fileloc).resolve() == path.resolve()]
     assert ids == [path.stem]
+
+
+def test_the_production_folder_holds_no_test_dag():
+    production = {p.stem for p in DAG_FILES if p.parent == DAGS}
+    assert production == PRODUCTION
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))

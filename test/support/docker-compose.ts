@@ -16,13 +16,16 @@ export interface ComposeRun {
   stderr: string;
 }
 
-/** Writes an env file (KEY=value lines) to a fresh temp dir; an empty one means "defaults only". */
+/**
+ * Writes an env file (KEY=value lines) to a fresh temp dir; no vars means "defaults only". The bot service reads the
+ * same file (env_file), so MLOPS_ENV_FILE names it unless the vars say otherwise.
+ */
 export function envFile(vars: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'compose-env-'));
   const path = join(dir, '.env');
   writeFileSync(
     path,
-    Object.entries(vars)
+    Object.entries({ MLOPS_ENV_FILE: path, ...vars })
       .map(([k, v]) => `${k}=${v}\n`)
       .join(''),
   );
@@ -68,6 +71,12 @@ export interface ResolvedService {
   healthcheck?: { test: string[] | string };
   networks?: Record<string, unknown>;
   depends_on?: Record<string, { condition: string }>;
+  env_file?: string[] | string;
+  network_mode?: string;
+  extra_hosts?: string[];
+  entrypoint?: string[] | string;
+  profiles?: string[];
+  group_add?: string[];
   restart?: string;
   user?: string;
   command?: string[] | string;

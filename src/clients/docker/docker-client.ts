@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { userError } from '../../bot/errors.js';
@@ -120,6 +121,8 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
     async listServices(opts = {}) {
       return guard('list containers', async () => {
         const list = await projectContainers(opts.signal);
+        // One abort listener per inspect in flight: a stack of 11 services would trip Node's leak warning at 10.
+        if (opts.signal) setMaxListeners(list.length + 10, opts.signal);
         const statuses = await Promise.all(
           list.map(async (c) => {
             try {
@@ -216,6 +219,11 @@ function toStatus(info: Inspect): ServiceStatus {
     health,
     ...(startedAt ? { startedAt } : {}),
     ...(state === 'exited' || state === 'dead' ? { exitCode: info.State.ExitCode } : {}),
+    ...(state === 'exited' &&
+    info.State.ExitCode === 0 &&
+    ['no', ''].includes(info.HostConfig?.RestartPolicy?.Name ?? '')
+      ? { completed: true as const }
+      : {}),
     restartCount: info.RestartCount ?? 0,
   };
 }

@@ -14,6 +14,8 @@ export interface ServiceStatus {
   health: ServiceHealth;
   startedAt?: Date;
   exitCode?: number;
+  /** A one-shot container (restart policy "no", e.g. a migration) that exited 0: its job is done, nothing is wrong. */
+  completed?: true;
   restartCount: number;
 }
 

@@ -9,15 +9,20 @@ export const serviceName = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'not a compose service name (letters, digits, _ . - only)')
   .describe('Compose service, e.g. mlflow');
 
-export function isReady(s: Pick<ServiceStatus, 'state' | 'health'>): boolean {
-  return s.state === 'running' && (s.health === 'healthy' || s.health === 'none');
+type Health = Pick<ServiceStatus, 'state' | 'health' | 'completed'>;
+
+/** Running and healthy (or without a healthcheck), or a one-shot that finished its job. */
+export function isReady(s: Health): boolean {
+  return (s.state === 'running' && (s.health === 'healthy' || s.health === 'none')) || s.completed === true;
 }
 
-export function isBroken(s: Pick<ServiceStatus, 'state' | 'health'>): boolean {
-  return s.health === 'unhealthy' || s.state === 'exited' || s.state === 'dead' || s.state === 'restarting';
+export function isBroken(s: Health): boolean {
+  return (
+    s.health === 'unhealthy' || (s.state === 'exited' && !s.completed) || s.state === 'dead' || s.state === 'restarting'
+  );
 }
 
-export function serviceIcon(s: Pick<ServiceStatus, 'state' | 'health'>): string {
+export function serviceIcon(s: Health): string {
   if (isBroken(s)) return '✗';
   if (isReady(s)) return '✓';
   return '…';
@@ -26,7 +31,9 @@ export function serviceIcon(s: Pick<ServiceStatus, 'state' | 'health'>): string 
 /** "running · healthy · up 3 min · 2 restarts" or "exited (3) · 5 min ago". */
 export function describeService(s: ServiceStatus, now: Date): string {
   const parts: string[] = [];
-  if (s.state === 'exited' || s.state === 'dead') {
+  if (s.completed) {
+    parts.push('completed (exit 0)');
+  } else if (s.state === 'exited' || s.state === 'dead') {
     parts.push(s.exitCode !== undefined ? `${s.state} (${s.exitCode})` : s.state);
   } else {
     parts.push(s.state);

@@ -5,6 +5,7 @@ import type { LogLine, ServiceStatus } from '../../clients/docker/types.js';
 export type ContainerProblem = 'unhealthy' | 'exited' | 'restarting';
 
 export function problemOf(s: ServiceStatus, previousRestarts: number | undefined): ContainerProblem | undefined {
+  if (s.completed) return undefined;
   if (s.state === 'exited' || s.state === 'dead') return 'exited';
   if (s.state === 'restarting') return 'restarting';
   // Docker restarted it by itself twice or more since the last tick: a restart loop between two looks.

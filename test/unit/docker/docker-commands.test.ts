@@ -84,6 +84,25 @@ describe('services', () => {
     ]);
   });
 
+  it('counts a one-shot that finished its job as done, not as a service needing attention', async () => {
+    const { send } = setup(
+      new FakeDockerClient('mlops', [
+        serviceStatus({ service: 'mlflow', startedAt: new Date(NOW.getTime() - 60_000) }),
+        serviceStatus({ service: 'db-init', state: 'exited', health: 'none', exitCode: 0, completed: true }),
+      ]),
+    );
+
+    const m = await send('services');
+
+    expect(m.title).toBe('2 services up');
+    expect(m.tone).toBe('success');
+    expect(m.fields?.map((f) => [f.label, f.value.split('\n')[0]])).toEqual([
+      ['✓ mlflow', 'running · healthy · up 1 min'],
+      ['✓ db-init', 'completed (exit 0)'],
+    ]);
+    expect(m.actions).toBeUndefined();
+  });
+
   it('offers no restart button to someone who may not restart', async () => {
     const { send } = setup(stack());
     const m = await send('services', reader);

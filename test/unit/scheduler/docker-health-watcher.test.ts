@@ -57,6 +57,16 @@ describe('the container health watcher', () => {
     expect(out.alerts[0]?.message.text).toContain('Was unhealthy for about 6 min');
   });
 
+  it('opens no card for a one-shot that finished its job', async () => {
+    const docker = new FakeDocker();
+    docker.set('airflow-init', { state: 'exited', exitCode: 0, health: 'none', completed: true });
+    const w = createDockerHealthWatcher({ docker });
+
+    const out = await w.check({ now: at(0), log, signal });
+
+    expect(out.alerts).toEqual([]);
+  });
+
   it('calls an exited service and a restart loop by their names', async () => {
     const docker = new FakeDocker();
     docker.set('worker', {});
