@@ -88,7 +88,7 @@ export function chatScenarios(ctx: () => ScenarioContext): void {
       (m) => (m.title ?? '').startsWith('chatops_smoke: ') && !m.buttons.includes('Status'),
     );
     await waitForState(airflow, 'chatops_smoke', runId, 'success');
-    await d.invoke(`logs chatops_smoke ${runId} hello`);
+    await d.invoke(`logs chatops_smoke ${runId} hello`, operator);
     const logs = await replyWhere(d, (m) => (m.title ?? '').startsWith('hello, try'));
 
     expect(field(status, 'Run')).toBe(runId);
