@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Clients } from '../clients/clients.js';
 import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Message } from './message.js';
 import type { Actor, Destination, ProgressSink } from './types.js';
@@ -17,12 +18,6 @@ export type CommandStore = Pick<
 export interface CommandCatalog {
   /** Help listing only the verbs `can` allows; with a verb, that verb's usage and options. */
   help(can: (p: Permission) => boolean, verb?: string): Message;
-}
-
-export interface Clock {
-  now(): Date;
-  /** Resolves after ms, or rejects when the signal aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface CommandContext<O> {
@@ -73,20 +68,3 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject> {
 }
 
 export const defineCommand = <S extends z.ZodObject>(spec: CommandSpec<S>): CommandSpec<S> => spec;
-
-export const realClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};

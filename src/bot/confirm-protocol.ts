@@ -1,7 +1,8 @@
 import ms from 'ms';
 import { z } from 'zod';
 import type { AuditEntry, Store } from '../store/store.js';
-import type { Clock, CommandSpec } from './command.js';
+import type { Clock } from './clock.js';
+import type { CommandSpec } from './command.js';
 import { formatLine, type Token } from './command-line.js';
 import type { Action, Message } from './message.js';
 import { permissionDenied, principal, type Roles } from './permissions.js';

@@ -1,6 +1,7 @@
 import type { Clients } from '../clients/clients.js';
 import type { AuditEntry, Store } from '../store/store.js';
-import { type Clock, type CommandContext, type CommandSpec, type CommandStore, realClock } from './command.js';
+import { type Clock, realClock } from './clock.js';
+import type { CommandContext, CommandSpec, CommandStore } from './command.js';
 import { type Bound, bind, bindStructured, formatLine, splitVerb, type Token, validate } from './command-line.js';
 import {
   CONFIRM_TTL_MS,

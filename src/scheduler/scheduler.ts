@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock } from '../bot/clock.js';
 import type { Logger } from '../bot/logger.js';
 import type { ChatAdapter, Destination, Platform } from '../bot/types.js';
 import type { Store } from '../store/store.js';
@@ -6,10 +7,6 @@ import { muteSummary } from './cards/mute-summary.js';
 import { drainOutbox } from './outbox-drainer.js';
 import { routeAlerts } from './route-alerts.js';
 import type { Watcher } from './watcher.js';
-
-export interface Clock {
-  now(): Date;
-}
 
 export interface SchedulerDeps {
   watchers: readonly Watcher[];
@@ -28,7 +25,7 @@ export interface SchedulerDeps {
   adapters: ReadonlyMap<Platform, Pick<ChatAdapter, 'post' | 'update'>>;
   defaults: readonly Destination[];
   log: Logger;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   /** Seconds between watcher ticks (WATCH_INTERVAL). */
   intervalSec: number;
   /** A single tick may not run longer than this. */

@@ -5,7 +5,7 @@ import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { code } from '../../bot/message.js';
 import { ago } from '../format.js';
-import { limit } from '../ids.js';
+import { limit } from '../limit.js';
 
 const MAX_WINDOW = 90 * 24 * 60 * 60_000;
 

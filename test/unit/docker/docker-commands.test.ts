@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/bot/command.js';
+import type { Clock } from '../../../src/bot/clock.js';
 import { createCore } from '../../../src/bot/core.js';
 import { createLogger } from '../../../src/bot/logger.js';
 import type { Message } from '../../../src/bot/message.js';
