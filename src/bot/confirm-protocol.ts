@@ -1,6 +1,7 @@
 import ms from 'ms';
 import { z } from 'zod';
-import type { AuditEntry, Store } from '../store/store.js';
+import type { ActionRefs } from './action-refs.js';
+import type { AuditEntry } from './audit-log.js';
 import type { Clock } from './clock.js';
 import type { CommandSpec } from './command.js';
 import { formatLine, type Token } from './command-line.js';
@@ -45,7 +46,7 @@ export type PreviewAnswer =
     };
 
 export interface ConfirmProtocolDeps {
-  store: Pick<Store, 'saveActionRef' | 'loadActionRef'>;
+  store: ActionRefs;
   registry: { lookup(verb: string): CommandSpec | undefined };
   roles: Roles;
   clock: Clock;

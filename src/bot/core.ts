@@ -1,7 +1,7 @@
-import type { Clients } from '../clients/clients.js';
-import type { AuditEntry, Store } from '../store/store.js';
+import type { ActionRefs } from './action-refs.js';
+import type { AuditEntry, AuditLog } from './audit-log.js';
 import { type Clock, realClock } from './clock.js';
-import type { CommandContext, CommandSpec, CommandStore } from './command.js';
+import type { CommandContext, CommandSpec } from './command.js';
 import { type Bound, bind, bindStructured, formatLine, splitVerb, type Token, validate } from './command-line.js';
 import {
   CONFIRM_TTL_MS,
@@ -18,11 +18,12 @@ import type { Registry } from './registry.js';
 import { redactAuditValue } from './secrets/index.js';
 import type { BotCore, Invocation, Plan, ProgressSink } from './types.js';
 
-export interface CoreDeps {
-  registry: Registry;
-  clients: Clients;
-  /** Commands get the CommandStore part; the action refs hold who asked for each preview. */
-  store: CommandStore & Pick<Store, 'saveActionRef' | 'loadActionRef'>;
+export interface CoreDeps<Svc> {
+  registry: Registry<Svc>;
+  /** Spread into every handler's context (this bot: its clients and the store's command part). */
+  services: Svc;
+  /** The core's own ports: every action and refusal is audited; the action refs hold who asked for each preview. */
+  store: AuditLog & ActionRefs;
   roles: Roles;
   log: Logger;
   /** Each handler runs under AbortSignal.timeout(timeoutMs). */
@@ -46,9 +47,9 @@ export interface CorePlan extends Plan {
   confirmLine(): CommandLine | undefined;
 }
 
-export interface Core extends BotCore {
+export interface Core<Svc = unknown> extends BotCore {
   plan(inv: Invocation): CorePlan;
-  readonly registry: Registry;
+  readonly registry: Registry<Svc>;
   /** Resolves when every follow-up started so far has ended (the one-shot CLI waits on this). */
   idle(): Promise<void>;
   /** Aborts follow-ups; plans already running still answer. */
@@ -115,8 +116,8 @@ function withTimeout<T>(work: Promise<T>, signal: AbortSignal, verb: string, tim
   });
 }
 
-export function createCore(deps: CoreDeps): Core {
-  const { registry, roles, clients, store } = deps;
+export function createCore<Svc>(deps: CoreDeps<Svc>): Core<Svc> {
+  const { registry, roles, services, store } = deps;
   const clock = deps.clock ?? realClock;
   const followUpMs = deps.followUpMs ?? 30 * 60_000;
   const stopping = new AbortController();
@@ -183,13 +184,12 @@ export function createCore(deps: CoreDeps): Core {
         const options = validate(spec, bound);
         const signal = AbortSignal.timeout(deps.timeoutMs);
         const afterTasks: ((signal: AbortSignal) => Promise<void>)[] = [];
-        const ctx: CommandContext<Record<string, unknown>> = {
+        const ctx: CommandContext<Record<string, unknown>, Svc> = {
+          ...services,
           options,
           extra: bound.extra,
           actor: inv.actor,
           origin: inv.origin,
-          clients,
-          store,
           catalog: { help: registry.help },
           log,
           signal,

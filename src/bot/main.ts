@@ -6,6 +6,7 @@ import type { Clients } from '../clients/clients.js';
 import { createDockerClient } from '../clients/docker/docker-client.js';
 import { safeUrl } from '../clients/http/safe-url.js';
 import { createMlflowClient } from '../clients/mlflow/mlflow-client.js';
+import { createSuggestions } from '../commands/autocomplete.js';
 import { commandSet } from '../commands/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createAirflowFailureWatcher } from '../scheduler/watchers/airflow-failures.js';
@@ -16,7 +17,6 @@ import type { Store } from '../store/store.js';
 import { createAirflowWebhook } from '../webhooks/airflow-webhook.js';
 import { createMlflowWebhook } from '../webhooks/mlflow-webhook.js';
 import { mountWebhooks } from '../webhooks/mount-webhooks.js';
-import { createSuggestions } from './autocomplete.js';
 import type { Config } from './config.js';
 import { type Core, createCore } from './core.js';
 import type { Logger } from './logger.js';
@@ -62,7 +62,7 @@ export function createApp(deps: { config: Config; log: Logger }): App {
   const registry = createRegistry(commandSet, { logRole: config.MLOPS_LOG_ROLE });
   const core = createCore({
     registry,
-    clients,
+    services: { clients, store },
     store,
     roles: createRoles({ admins: config.admins, operators: config.operators, consoleRole: config.CONSOLE_ROLE }),
     log,

@@ -1,22 +1,11 @@
-import type { ErrorCode } from '../bot/errors.js';
+import type { ActionRefs } from '../bot/action-refs.js';
+import type { AuditEntry, AuditLog } from '../bot/audit-log.js';
 import type { Message } from '../bot/message.js';
-import type { Destination, Platform, PostedRef } from '../bot/types.js';
+import type { Destination, PostedRef } from '../bot/types.js';
+
+export type { AuditEntry };
 
 export type Topic = 'airflow.failures' | 'mlflow.best' | 'mlflow.registry' | 'docker.health';
-
-export interface AuditEntry {
-  at: Date;
-  /** 'slack:U123', 'discord:456', 'console:alice' */
-  actor: string;
-  platform: Platform;
-  channel: string;
-  verb: string;
-  /** The command line with secrets and long values redacted. */
-  line: string;
-  outcome: 'ok' | 'cancelled' | ErrorCode;
-  durationMs: number;
-  detail?: string;
-}
 
 export interface Subscription {
   id: string;
@@ -65,12 +54,9 @@ export interface AlertState {
   updatedAt: Date;
 }
 
-export interface Store {
-  audit(entry: AuditEntry): Promise<void>;
+/** All the bot's state, async throughout so a server-backed implementation fits the same shape. */
+export interface Store extends AuditLog, ActionRefs {
   listAudit(q: { limit: number }): Promise<AuditEntry[]>;
-
-  saveActionRef(line: string, ttlMs: number): Promise<string>;
-  loadActionRef(id: string): Promise<string | undefined>;
 
   subscribe(s: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription>;
   unsubscribe(id: string): Promise<boolean>;

@@ -12,6 +12,7 @@ import {
   Routes,
   Status,
 } from 'discord.js';
+import type { ActionRefs } from '../../bot/action-refs.js';
 import type { Config } from '../../bot/config.js';
 import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
@@ -19,7 +20,7 @@ import type { BotCore, ChatAdapter, Destination, Invocation, Plan, PostedRef } f
 import type { ComponentHealth } from '../http-server.js';
 import { type AutocompleteProvider, createAutocompleteCache } from './autocomplete-cache.js';
 import { asCommandList, syncCommands } from './command-sync.js';
-import { type ActionRefStore, createCustomIds } from './custom-ids.js';
+import { createCustomIds } from './custom-ids.js';
 import { discordActor, rolesFromRawInteraction } from './discord-actor.js';
 import { createDiscordRender, type DiscordPayload } from './discord-render.js';
 import { structuredInput } from './interaction-input.js';
@@ -29,7 +30,7 @@ export interface DiscordAdapterDeps {
   config: NonNullable<Config['discord']>;
   /** The `/mlops` command JSON (registry.toDiscordCommand()), or a list of commands. */
   commandJson: () => unknown;
-  store: ActionRefStore;
+  store: ActionRefs;
   /** Live values for autocompleted options (dag, run_id, experiment, metric, model, service). */
   autocomplete?: AutocompleteProvider;
   log: Logger;

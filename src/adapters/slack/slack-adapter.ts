@@ -1,9 +1,9 @@
 import { App } from '@slack/bolt';
+import type { ActionRefs } from '../../bot/action-refs.js';
 import type { Config } from '../../bot/config.js';
 import type { Logger } from '../../bot/logger.js';
 import type { BotCore, ChatAdapter } from '../../bot/types.js';
 import { toBlockKit } from '../../render/block-kit.js';
-import type { Store } from '../../store/store.js';
 import { type ComponentHealth, createHttpServer, type HttpServer } from '../http-server.js';
 import { createFollowUpQueue } from './follow-up-queue.js';
 import { registerSlackHandlers } from './register-slack-handlers.js';
@@ -28,7 +28,7 @@ export interface SlackAdapterDeps {
   /** The shared server on PORT; without one, HTTP mode starts its own on config.port. */
   server?: HttpServer;
   render?: SlackRender;
-  actionRefs?: Pick<Store, 'loadActionRef'>;
+  actionRefs?: Pick<ActionRefs, 'loadActionRef'>;
   receiverFactory?: (o: SlackReceiverOptions) => SlackReceiver;
   /** Socket Mode ping timeout (ms); tests shorten it so a reconnect takes well under a second. */
   clientPingTimeout?: number;

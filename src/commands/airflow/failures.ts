@@ -1,9 +1,9 @@
 import ms from 'ms';
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { code } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 import { ago } from '../format.js';
 import { limit } from '../limit.js';
 

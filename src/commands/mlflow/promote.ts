@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { isBotError } from '../../bot/errors.js';
 import { ID_RULES, modelName, modelVersion } from '../../bot/ids.js';
 import { code } from '../../bot/message.js';
 import type { MlflowClient, ModelVersion } from '../../clients/mlflow/types.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 
 async function current(

@@ -30,7 +30,7 @@ function setup(docker: FakeDockerClient) {
   const clients: Clients = { airflow: unused('airflow'), mlflow: unused('mlflow'), docker };
   const core = createCore({
     registry: createRegistry(dockerCommands),
-    clients,
+    services: { clients, store },
     store,
     roles: createRoles({ admins: ['slack:UADMIN'], operators: [], consoleRole: 'read' }),
     log: createLogger({ level: 'silent' }),

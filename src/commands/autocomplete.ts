@@ -1,6 +1,6 @@
 import type { Clients } from '../clients/clients.js';
 
-/** Structurally the Discord adapter's AutocompleteQuery; kept here so the core needs no adapter import. */
+/** Structurally the Discord adapter's AutocompleteQuery; kept here so no adapter is imported. */
 export interface SuggestQuery {
   verb: string;
   option: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSuggestions } from '../../../src/bot/autocomplete.js';
+import { createSuggestions } from '../../../src/commands/autocomplete.js';
 import { fakeDag, fakeRun } from '../../fakes/fake-airflow.js';
 import { fakeExperiment, fakeMlRun } from '../../fakes/fake-mlflow.js';
 import { createTestCore } from '../../fakes/test-core.js';
