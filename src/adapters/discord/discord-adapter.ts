@@ -13,7 +13,6 @@ import {
   Status,
 } from 'discord.js';
 import type { ActionRefs } from '../../bot/action-refs.js';
-import type { Config } from '../../bot/config.js';
 import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
 import type { BotCore, ChatAdapter, Destination, Invocation, Plan, PostedRef } from '../../bot/types.js';
@@ -26,8 +25,17 @@ import { createDiscordRender, type DiscordPayload } from './discord-render.js';
 import { structuredInput } from './interaction-input.js';
 import { createReplyEditor } from './reply-editor.js';
 
+/** The bot user's credentials and where its REST calls go (the config's Discord group). */
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  /** Commands are registered in this guild only, and interactions from elsewhere are refused. */
+  guildId?: string;
+  apiUrl: string;
+}
+
 export interface DiscordAdapterDeps {
-  config: NonNullable<Config['discord']>;
+  config: DiscordConfig;
   /** The `/mlops` command JSON (registry.toDiscordCommand()), or a list of commands. */
   commandJson: () => unknown;
   store: ActionRefs;

@@ -1,6 +1,5 @@
 import { App } from '@slack/bolt';
 import type { ActionRefs } from '../../bot/action-refs.js';
-import type { Config } from '../../bot/config.js';
 import type { Logger } from '../../bot/logger.js';
 import type { BotCore, ChatAdapter } from '../../bot/types.js';
 import { toBlockKit } from '../../render/block-kit.js';
@@ -18,7 +17,17 @@ import {
 } from './slack-receiver.js';
 import type { SlackRender } from './slack-render.js';
 
-export type SlackConfig = NonNullable<Config['slack']> & { port: number; host: string };
+/** The Slack app's credentials (the config's Slack group) and where HTTP mode listens without a shared server. */
+export interface SlackConfig {
+  botToken: string;
+  /** HTTP mode: Slack signs every request with it. */
+  signingSecret?: string;
+  /** Socket Mode: an app-level xapp- token. */
+  appToken?: string;
+  apiUrl: string;
+  port: number;
+  host: string;
+}
 
 export interface SlackAdapterDeps {
   config: SlackConfig;

@@ -1,16 +1,16 @@
-import type { Config } from '../bot/config.js';
+import type { AutocompleteProvider } from '../adapters/discord/autocomplete-cache.js';
+import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
+import type { HttpServer } from '../adapters/http-server.js';
+import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
+import type { ActionRefs } from '../bot/action-refs.js';
 import type { Logger } from '../bot/logger.js';
 import type { ChatAdapter } from '../bot/types.js';
-import type { Store } from '../store/store.js';
-import type { AutocompleteProvider } from './discord/autocomplete-cache.js';
-import { createDiscordAdapter } from './discord/discord-adapter.js';
-import type { HttpServer } from './http-server.js';
-import { createSlackAdapter } from './slack/slack-adapter.js';
+import type { Config } from './config.js';
 
-export interface AdaptersDeps {
+export interface ChatAdaptersDeps {
   config: Config;
   log: Logger;
-  store: Pick<Store, 'saveActionRef' | 'loadActionRef'>;
+  store: ActionRefs;
   /** The shared server on PORT (Slack events, /healthz). */
   server: HttpServer;
   /** registry.toDiscordCommand(), registered by the Discord adapter at start. */
@@ -19,7 +19,7 @@ export interface AdaptersDeps {
 }
 
 /** Only the platforms whose configuration group is complete; the console needs no adapter here. */
-export function createAdapters(deps: AdaptersDeps): ChatAdapter[] {
+export function createChatAdapters(deps: ChatAdaptersDeps): ChatAdapter[] {
   const { config, log } = deps;
   const adapters: ChatAdapter[] = [];
   if (config.slack) {

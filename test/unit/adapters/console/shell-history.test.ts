@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createShellHistory, looksSecret } from '../../../src/bot/shell-history.js';
+import { createShellHistory, looksSecret } from '../../../../src/adapters/console/shell-history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlops-history-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

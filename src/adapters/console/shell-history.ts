@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { containsSecret, SECRETISH } from './secrets/index.js';
+import { containsSecret, SECRETISH } from '../../bot/secrets/index.js';
 
 /** A secret-looking word anywhere, or anything log masking would hide: a line holding one is never written down. */
 export function looksSecret(line: string): boolean {

@@ -1,100 +1,16 @@
-import { hostname, userInfo } from 'node:os';
 import { createHttpServer } from '../adapters/http-server.js';
-import { createAdapters } from '../adapters/index.js';
-import { createAirflowClient } from '../clients/airflow/airflow-client.js';
-import type { Clients } from '../clients/clients.js';
-import { createDockerClient } from '../clients/docker/docker-client.js';
+import type { ChatAdapter, Destination, Platform } from '../bot/types.js';
 import { safeUrl } from '../clients/http/safe-url.js';
-import { createMlflowClient } from '../clients/mlflow/mlflow-client.js';
 import { createSuggestions } from '../commands/autocomplete.js';
-import { commandSet } from '../commands/index.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createAirflowFailureWatcher } from '../scheduler/watchers/airflow-failures.js';
 import { createDockerHealthWatcher } from '../scheduler/watchers/docker-health.js';
 import { createMlflowBestWatcher, watchesFromSubscriptions } from '../scheduler/watchers/mlflow-best.js';
-import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
 import { createAirflowWebhook } from '../webhooks/airflow-webhook.js';
 import { createMlflowWebhook } from '../webhooks/mlflow-webhook.js';
 import { mountWebhooks } from '../webhooks/mount-webhooks.js';
-import type { Config } from './config.js';
-import { type Core, createCore } from './core.js';
-import type { Logger } from './logger.js';
-import { createRoles } from './permissions.js';
-import { createRegistry, type Registry } from './registry.js';
-import type { Actor, ChatAdapter, Destination, Platform } from './types.js';
-
-export interface App {
-  config: Config;
-  log: Logger;
-  clients: Clients;
-  store: Store;
-  registry: Registry;
-  core: Core;
-  close(): Promise<void>;
-}
-
-/** The composition root shared by the CLI and the server: config → clients → store → registry → core. */
-export function createApp(deps: { config: Config; log: Logger }): App {
-  const { config, log } = deps;
-  const clients: Clients = {
-    airflow: createAirflowClient({
-      baseUrl: config.AIRFLOW_URL,
-      // Links are posted in chat: never with credentials from the API URL.
-      uiUrl: safeUrl(config.AIRFLOW_UI_URL ?? config.AIRFLOW_URL),
-      username: config.AIRFLOW_USERNAME,
-      password: config.AIRFLOW_PASSWORD,
-      apiVersion: config.AIRFLOW_API_VERSION,
-      timeoutMs: config.HTTP_TIMEOUT_MS,
-      log,
-    }),
-    mlflow: createMlflowClient({
-      baseUrl: config.MLFLOW_URL,
-      uiUrl: safeUrl(config.MLFLOW_UI_URL ?? config.MLFLOW_URL),
-      username: config.MLFLOW_TRACKING_USERNAME,
-      password: config.MLFLOW_TRACKING_PASSWORD,
-      timeoutMs: config.HTTP_TIMEOUT_MS,
-      log,
-    }),
-    docker: createDockerClient({ dockerHost: config.DOCKER_HOST, project: config.COMPOSE_PROJECT, log }),
-  };
-  const store = openStore(config);
-  const registry = createRegistry(commandSet, { logRole: config.MLOPS_LOG_ROLE });
-  const core = createCore({
-    registry,
-    services: { clients, store },
-    store,
-    roles: createRoles({ admins: config.admins, operators: config.operators, consoleRole: config.CONSOLE_ROLE }),
-    log,
-    timeoutMs: config.COMMAND_TIMEOUT_MS,
-    confirmTtlMs: config.CONFIRM_TTL * 1000,
-  });
-  return {
-    config,
-    log,
-    clients,
-    store,
-    registry,
-    core,
-    async close() {
-      await core.stop();
-      await store.close();
-    },
-  };
-}
-
-/** The terminal user: `console:<os user>`; their role comes from CONSOLE_ROLE. */
-export function consoleActor(): Actor {
-  let user = 'user';
-  try {
-    user = userInfo().username || user;
-  } catch {
-    // Some containers run as a uid without a passwd entry.
-  }
-  return { platform: 'console', userId: user.replace(/[^\w.@-]/g, '_'), displayName: user, roleIds: [] };
-}
-
-export const consoleOrigin: Destination = { platform: 'console', channelId: `tty@${hostname()}` };
+import type { App } from './create-app.js';
+import { createChatAdapters } from './create-chat-adapters.js';
 
 function parseDestination(s: string): Destination | undefined {
   const i = s.indexOf(':');
@@ -119,7 +35,7 @@ export async function serve(app: App): Promise<Server> {
   server.registerHealth('upstream', 'mlflow', async () => ({
     ok: (await clients.mlflow.health({ signal: AbortSignal.timeout(2_000) })).ok,
   }));
-  const adapters = createAdapters({
+  const adapters = createChatAdapters({
     config,
     log,
     store,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../../src/bot/config.js';
+import { ConfigError, describeConfig, loadConfig } from '../../../src/app/config.js';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {

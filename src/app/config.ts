@@ -1,7 +1,9 @@
 import ms from 'ms';
 import { z } from 'zod';
-import { COMPOSE_SECRET_NAMES, type ComposeSecretName, SECRET_ENV_NAMES } from './secrets/index.js';
-import { trimTrailing } from './trim-trailing.js';
+import type { DiscordConfig } from '../adapters/discord/discord-adapter.js';
+import type { SlackConfig } from '../adapters/slack/slack-adapter.js';
+import { COMPOSE_SECRET_NAMES, type ComposeSecretName, SECRET_ENV_NAMES } from '../bot/secrets/index.js';
+import { trimTrailing } from '../bot/trim-trailing.js';
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -120,8 +122,8 @@ export interface Config extends Omit<Raw, 'MLOPS_ADMINS' | 'MLOPS_OPERATORS' | '
   admins: readonly string[];
   operators: readonly string[];
   alertChannels: readonly string[];
-  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
-  discord?: { token: string; applicationId: string; guildId?: string; apiUrl: string };
+  slack?: Omit<SlackConfig, 'port' | 'host'>;
+  discord?: DiscordConfig;
   /** The compose stack's secrets that are in the environment, empty ones included: `serve` checks them. */
   composeSecrets: Readonly<Partial<Record<ComposeSecretName, string>>>;
 }
