@@ -1,10 +1,10 @@
 import type { AutocompleteProvider } from '../adapters/discord/autocomplete-cache.js';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.js';
-import type { HttpServer } from '../adapters/http-server.js';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.js';
 import type { ActionRefs } from '../bot/action-refs.js';
 import type { Logger } from '../bot/logger.js';
 import type { ChatAdapter } from '../bot/types.js';
+import type { HttpServer } from '../http/http-server.js';
 import type { Config } from './config.js';
 
 export interface ChatAdaptersDeps {

@@ -1,14 +1,14 @@
-import { createHttpServer } from '../adapters/http-server.js';
 import type { ChatAdapter, Destination, Platform } from '../bot/types.js';
 import { safeUrl } from '../clients/http/safe-url.js';
 import { createSuggestions } from '../commands/autocomplete.js';
+import { createHttpServer } from '../http/http-server.js';
+import { createAirflowWebhook } from '../http/webhooks/airflow-webhook.js';
+import { createMlflowWebhook } from '../http/webhooks/mlflow-webhook.js';
+import { mountWebhooks } from '../http/webhooks/mount-webhooks.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
 import { createAirflowFailureWatcher } from '../scheduler/watchers/airflow-failures.js';
 import { createDockerHealthWatcher } from '../scheduler/watchers/docker-health.js';
 import { createMlflowBestWatcher, watchesFromSubscriptions } from '../scheduler/watchers/mlflow-best.js';
-import { createAirflowWebhook } from '../webhooks/airflow-webhook.js';
-import { createMlflowWebhook } from '../webhooks/mlflow-webhook.js';
-import { mountWebhooks } from '../webhooks/mount-webhooks.js';
 import type { App } from './create-app.js';
 import { createChatAdapters } from './create-chat-adapters.js';
 

@@ -16,7 +16,7 @@ import type { ActionRefs } from '../../bot/action-refs.js';
 import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
 import type { BotCore, ChatAdapter, Destination, Invocation, Plan, PostedRef } from '../../bot/types.js';
-import type { ComponentHealth } from '../http-server.js';
+import type { ComponentHealth } from '../../http/health.js';
 import { type AutocompleteProvider, createAutocompleteCache } from './autocomplete-cache.js';
 import { asCommandList, syncCommands } from './command-sync.js';
 import { createCustomIds } from './custom-ids.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Logger } from '../bot/logger.js';
-import type { Destination } from '../bot/types.js';
-import { type RegistryEvent, registryCard } from '../scheduler/cards/mlflow-cards.js';
-import { routeAlerts } from '../scheduler/route-alerts.js';
-import type { Store } from '../store/store.js';
+import type { Logger } from '../../bot/logger.js';
+import type { Destination } from '../../bot/types.js';
+import { type RegistryEvent, registryCard } from '../../scheduler/cards/mlflow-cards.js';
+import { routeAlerts } from '../../scheduler/route-alerts.js';
+import type { Store } from '../../store/store.js';
 import type { WebhookResponse } from './airflow-webhook.js';
 import { createReplayGuard } from './replay-guard.js';
 import { header, verifyMlflowSignature } from './signatures.js';

@@ -1,4 +1,4 @@
-import type { NewOutboxItem, Store } from '../store/store.js';
+import type { NewOutboxItem, Store } from '../../store/store.js';
 import { MAX_SKEW_MS } from './signatures.js';
 
 // A copy verifies only while its signed timestamp is within MAX_SKEW_MS of our clock, so it can arrive at most

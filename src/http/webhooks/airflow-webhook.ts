@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Logger } from '../bot/logger.js';
-import type { Store } from '../store/store.js';
+import type { Logger } from '../../bot/logger.js';
+import type { Store } from '../../store/store.js';
 import { createReplayGuard } from './replay-guard.js';
 import { header, verifyAirflowSignature } from './signatures.js';
 

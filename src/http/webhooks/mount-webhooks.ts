@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { HttpServer } from '../adapters/http-server.js';
+import type { HttpServer } from '../http-server.js';
 import type { WebhookResponse } from './airflow-webhook.js';
 
 type Handle = (raw: Buffer, headers: IncomingMessage['headers']) => Promise<WebhookResponse>;

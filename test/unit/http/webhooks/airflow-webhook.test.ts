@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/bot/logger.js';
-import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../../src/store/store.js';
-import { createAirflowWebhook } from '../../../src/webhooks/airflow-webhook.js';
-import { signAirflowEvent } from '../../../src/webhooks/signatures.js';
+import { createLogger } from '../../../../src/bot/logger.js';
+import { createAirflowWebhook } from '../../../../src/http/webhooks/airflow-webhook.js';
+import { signAirflowEvent } from '../../../../src/http/webhooks/signatures.js';
+import { createSqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../../src/store/store.js';
 
 const SECRET = 'airflow-hook-secret';
 const T0 = Date.parse('2026-11-26T10:00:00Z');

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/bot/logger.js';
-import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../../src/store/store.js';
-import { createMlflowWebhook } from '../../../src/webhooks/mlflow-webhook.js';
+import { createLogger } from '../../../../src/bot/logger.js';
+import { createMlflowWebhook } from '../../../../src/http/webhooks/mlflow-webhook.js';
+import { createSqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../../src/store/store.js';
 
 const SECRET = 'mlflow-hook-secret';
 const T0 = Date.parse('2026-11-26T10:00:00Z');

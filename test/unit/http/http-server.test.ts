@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../../src/adapters/http-server.js';
 import { createLogger } from '../../../src/bot/logger.js';
+import { createHttpServer, type HttpServer } from '../../../src/http/http-server.js';
 
 describe('createHttpServer', () => {
   let server: HttpServer | undefined;

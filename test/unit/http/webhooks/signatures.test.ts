@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signAirflowEvent, verifyAirflowSignature, verifyMlflowSignature } from '../../../src/webhooks/signatures.js';
+import {
+  signAirflowEvent,
+  verifyAirflowSignature,
+  verifyMlflowSignature,
+} from '../../../../src/http/webhooks/signatures.js';
 
 const body = Buffer.from('{"event":"dag_run_failed","dag_id":"etl","run_id":"r1"}');
 const now = Date.parse('2026-11-26T10:00:00Z');
