@@ -50,11 +50,7 @@ export async function serve(app: App): Promise<Server> {
         lookbackMs: config.WATCH_LOOKBACK * 1000,
         // The audit log knows who cleared a run from chat; the recovery card names them.
         retriedBy: async (dag, run) =>
-          (await store.listAudit({ limit: 500 })).find((e) => {
-            // Compare whole tokens: `train` must not match a retry of `train_v2`.
-            const [verb, d, r] = e.line.split(/\s+/);
-            return verb === 'retry' && e.outcome === 'ok' && d === dag && r === run;
-          })?.actor,
+          (await store.lastAudit({ verb: 'retry', args: [dag, run], outcome: 'ok' }))?.actor,
       }),
       createMlflowBestWatcher({
         mlflow: clients.mlflow,

@@ -11,6 +11,8 @@ export interface AuditEntry {
   verb: string;
   /** The command line with secrets and long values redacted. */
   line: string;
+  /** The positional arguments as bound, redacted like the line: what a query matches (who retried this run). */
+  args?: readonly string[];
   outcome: 'ok' | 'cancelled' | ErrorCode;
   durationMs: number;
   detail?: string;

@@ -64,21 +64,34 @@ const REFUSALS: ReadonlySet<RunOutcome | undefined> = new Set([
   'BUTTON_MISMATCH',
 ]);
 
+/** The positional values as bound, in order, up to the first one left out. */
+function positionalOf(spec: CommandSpec, bound: Bound, redacted: boolean): unknown[] {
+  const positional: unknown[] = [];
+  for (const a of spec.args ?? []) {
+    if (bound.raw[a] === undefined) break;
+    positional.push(redacted ? redactAuditValue(a, bound.raw[a]) : bound.raw[a]);
+  }
+  return positional;
+}
+
 /** The canonical line for buttons and audit, rebuilt from what was bound rather than what was typed. */
 function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): CommandLine {
-  const args = spec.args ?? [];
-  const positional: unknown[] = [];
-  for (const a of args) {
-    if (bound.raw[a] === undefined) break;
-    positional.push(opts.redacted ? redactAuditValue(a, bound.raw[a]) : bound.raw[a]);
-  }
+  const positional = positionalOf(spec, bound, opts.redacted === true);
+  const named = (spec.args ?? []).slice(0, positional.length);
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(bound.raw)) {
-    if (args.slice(0, positional.length).includes(k)) continue;
+    if (named.includes(k)) continue;
     options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   }
   for (const [k, v] of Object.entries(bound.extra)) options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   return formatLine(spec.name, positional, options, { yes: opts.yes });
+}
+
+/** The audited positional args as text, redacted like the line: what a store query matches on. */
+function auditArgsOf(spec: CommandSpec, bound: Bound): string[] {
+  return positionalOf(spec, bound, true).map((v) =>
+    typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v),
+  );
 }
 
 /**
@@ -232,6 +245,7 @@ export function createCore<Svc>(deps: CoreDeps<Svc>): Core<Svc> {
               channel: inv.origin.channelId,
               verb: spec.name,
               line: bound ? lineOf(spec, bound, { redacted: true }) : spec.name,
+              args: bound ? auditArgsOf(spec, bound) : undefined,
               outcome,
               durationMs,
             },

@@ -47,25 +47,27 @@ export interface OutboxItem extends NewOutboxItem {
   createdAt: Date;
 }
 
-export interface AlertState {
-  key: string;
-  state: string;
-  data: Record<string, unknown>;
-  updatedAt: Date;
+/** The audit log as the store keeps it: written by the core, read by `audit` and the recovery card. */
+export interface AuditStore extends AuditLog {
+  listAudit(q: { limit: number }): Promise<AuditEntry[]>;
+  /** The newest entry of `verb` run on exactly these positional args with this outcome (who retried a run). */
+  lastAudit(q: {
+    verb: string;
+    args: readonly string[];
+    outcome: AuditEntry['outcome'];
+  }): Promise<AuditEntry | undefined>;
 }
 
-/** All the bot's state, async throughout so a server-backed implementation fits the same shape. */
-export interface Store extends AuditLog, ActionRefs {
-  listAudit(q: { limit: number }): Promise<AuditEntry[]>;
-
+export interface SubscriptionStore {
   subscribe(s: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription>;
   unsubscribe(id: string): Promise<boolean>;
   subscriptions(q?: { topic?: Topic; dest?: Destination }): Promise<Subscription[]>;
+}
 
+export interface MuteStore {
   setMute(m: Mute): Promise<void>;
   clearMute(dest: Destination, pattern: string): Promise<boolean>;
   mutes(now: Date): Promise<Mute[]>;
-
   /** Counts an alert a mute held back (the summary lists up to 10 titles). */
   noteHeld(dest: Destination, pattern: string, title: string): Promise<void>;
   /**
@@ -73,11 +75,17 @@ export interface Store extends AuditLog, ActionRefs {
    * held something back, so a summary is neither lost nor sent twice.
    */
   closeEndedMutes(now: Date, summarise: (ended: EndedMute[]) => NewOutboxItem[]): Promise<number>;
+}
 
+/** Each watcher's opaque state, saved with the posts it produced. */
+export interface CursorStore {
   getCursor(watcherId: string): Promise<string | undefined>;
   /** Saves the cursor and enqueues the posts in one transaction, so a crash can neither lose nor double them. */
   commitTick(watcherId: string, cursor: string, items: NewOutboxItem[]): Promise<void>;
+}
 
+/** Webhook deliveries already accepted, so a replay or an upstream retry posts nothing twice. */
+export interface DeliveryStore {
   /** Whether a webhook delivery (source 'mlflow' or 'airflow', and its id) was accepted and is still remembered. */
   seenDelivery(source: string, id: string): Promise<boolean>;
   /**
@@ -85,16 +93,29 @@ export interface Store extends AuditLog, ActionRefs {
    * neither double a post nor lose one. False, with nothing enqueued, when the delivery was already remembered.
    */
   commitDelivery(source: string, id: string, keepUntil: Date, items: NewOutboxItem[]): Promise<boolean>;
+}
 
-  getAlert(key: string): Promise<AlertState | undefined>;
-  putAlert(a: AlertState): Promise<void>;
-
+/** Posts waiting for delivery, and the refs of cards already posted (edited in place later). */
+export interface OutboxStore {
   pendingOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
   settleOutbox(
     id: string,
     result: { ref: PostedRef } | { error: string; retryAt?: Date; dead?: boolean },
   ): Promise<void>;
   postedRefs(alertKey: string): Promise<PostedRef[]>;
+}
 
+/**
+ * All the bot's state, async throughout so a server-backed implementation fits the same shape. Each part is one
+ * table (or two that change together) in src/store/sqlite/; a second implementation mirrors that split.
+ */
+export interface Store
+  extends AuditStore,
+    ActionRefs,
+    SubscriptionStore,
+    MuteStore,
+    CursorStore,
+    DeliveryStore,
+    OutboxStore {
   close(): Promise<void>;
 }
