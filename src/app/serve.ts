@@ -64,20 +64,17 @@ export async function serve(app: App): Promise<Server> {
     log: log.child({ component: 'scheduler' }),
     intervalSec: config.WATCH_INTERVAL,
   });
-  const defaults = config.alertChannels.map(parseDestination).filter((d): d is Destination => d !== undefined);
   mountWebhooks(server, {
     airflow: createAirflowWebhook({
       secret: config.AIRFLOW_WEBHOOK_SECRET,
-      store,
+      scheduler,
       kick: () => scheduler.runOnce('airflow-failures'),
       log: log.child({ webhook: 'airflow' }),
     }),
     mlflow: createMlflowWebhook({
       secret: config.MLFLOW_WEBHOOK_SECRET,
-      store,
-      defaults,
+      scheduler,
       uiUrl: safeUrl(config.MLFLOW_UI_URL ?? config.MLFLOW_URL),
-      drain: () => scheduler.drain(),
       log: log.child({ webhook: 'mlflow' }),
     }),
   });

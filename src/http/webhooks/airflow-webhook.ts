@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../../bot/logger.js';
-import type { Store } from '../../store/store.js';
-import { createReplayGuard } from './replay-guard.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import { deliveryOf } from './delivery-window.js';
 import { header, verifyAirflowSignature } from './signatures.js';
 
 export interface WebhookResponse {
@@ -21,7 +21,8 @@ const event = z.object({
 
 export interface AirflowWebhookDeps {
   secret: string | undefined;
-  store: Pick<Store, 'seenDelivery' | 'commitDelivery'>;
+  /** Remembers each push, so a replay wakes nothing. */
+  scheduler: Pick<Scheduler, 'publish'>;
   /** Runs the failure watcher now; its cursor dedupes the push and the poll into one card. */
   kick: () => Promise<void>;
   log: Logger;
@@ -34,7 +35,6 @@ const FOLLOW_UPS_MS = [0, 1_500, 4_000, 8_000, 15_000, 30_000];
 
 export function createAirflowWebhook(deps: AirflowWebhookDeps) {
   const now = deps.now ?? (() => new Date());
-  const replays = createReplayGuard({ store: deps.store, source: 'airflow', now });
   return async function handle(
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
@@ -53,7 +53,9 @@ export function createAirflowWebhook(deps: AirflowWebhookDeps) {
     }
     // The signature covers the timestamp and the body, so it names this push: an identical one is a replay.
     const id = header(headers, 'x-mlops-signature');
-    if (!(await replays.accept(id))) {
+    // The push carries no card of its own: it makes the failure watcher look now, so it publishes no alerts.
+    const { accepted } = await deps.scheduler.publish('airflow.failures', [], deliveryOf('airflow', id, now()));
+    if (!accepted) {
       deps.log.info({ dag: parsed.dag_id, run: parsed.run_id }, 'airflow webhook dropped: already received');
       return { status: 200, body: { duplicate: true } };
     }

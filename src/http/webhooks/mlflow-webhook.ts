@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../../bot/logger.js';
-import type { Destination } from '../../bot/types.js';
 import { type RegistryEvent, registryCard } from '../../scheduler/cards/mlflow-cards.js';
-import { routeAlerts } from '../../scheduler/route-alerts.js';
-import type { Store } from '../../store/store.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { Alert } from '../../scheduler/watcher.js';
 import type { WebhookResponse } from './airflow-webhook.js';
-import { createReplayGuard } from './replay-guard.js';
+import { deliveryOf } from './delivery-window.js';
 import { header, verifyMlflowSignature } from './signatures.js';
 
 const payload = z.object({
@@ -25,10 +24,9 @@ const payload = z.object({
 
 export interface MlflowWebhookDeps {
   secret: string | undefined;
-  store: Pick<Store, 'subscriptions' | 'mutes' | 'postedRefs' | 'noteHeld' | 'seenDelivery' | 'commitDelivery'>;
-  defaults: readonly Destination[];
+  /** Routes the registry card like a watcher's, with the delivery id, and posts it. */
+  scheduler: Pick<Scheduler, 'publish'>;
   uiUrl: string;
-  drain: () => Promise<void>;
   log: Logger;
   now?: () => Date;
 }
@@ -69,7 +67,6 @@ const MAX_DELIVERY_ID = 128;
 
 export function createMlflowWebhook(deps: MlflowWebhookDeps) {
   const now = deps.now ?? (() => new Date());
-  const replays = createReplayGuard({ store: deps.store, source: 'mlflow', now });
   return async function handle(
     raw: Buffer,
     headers: Record<string, string | string[] | undefined>,
@@ -96,29 +93,17 @@ export function createMlflowWebhook(deps: MlflowWebhookDeps) {
     const ev = toEvent(p, deps.uiUrl);
     if (!ev) return { status: 200, body: { ignored: `${p.entity}.${p.action}` } };
     const delivery = deliveryKey(p, id);
-    // Checked before routing: routing counts what a mute holds back, and a replay must not count twice.
-    if (await replays.seen(delivery)) return duplicate(deps.log, ev.model);
-    const items = await routeAlerts(
-      { store: deps.store, defaults: deps.defaults },
-      'mlflow.registry',
-      [
-        {
-          key: `mlflow:registry:${delivery}`,
-          kind: 'notice',
-          message: registryCard(ev),
-          match: { model: ev.model },
-          subject: ev.model,
-        },
-      ],
-      now(),
-    );
-    // Written before answering: MLflow retries a failed delivery, and the delivery id keeps a retry from doubling posts.
-    if (!(await replays.accept(delivery, items))) return duplicate(deps.log, ev.model);
-    deps
-      .drain()
-      .catch((err) => deps.log.warn({ err: (err as Error).message }, 'outbox drain after mlflow webhook failed'));
-    deps.log.info({ model: ev.model, kind: ev.kind, posts: items.length }, 'mlflow webhook');
-    return { status: 200, body: { queued: items.length } };
+    const alert: Alert = {
+      key: `mlflow:registry:${delivery}`,
+      kind: 'notice',
+      message: registryCard(ev),
+      match: { model: ev.model },
+      subject: ev.model,
+    };
+    const published = await deps.scheduler.publish('mlflow.registry', [alert], deliveryOf('mlflow', delivery, now()));
+    if (!published.accepted) return duplicate(deps.log, ev.model);
+    deps.log.info({ model: ev.model, kind: ev.kind, posts: published.queued }, 'mlflow webhook');
+    return { status: 200, body: { queued: published.queued } };
   };
 }
 

@@ -170,6 +170,40 @@ describe('the scheduler and its outbox', () => {
     expect(s.slack.posts).toHaveLength(1);
   });
 
+  it('routes a pushed alert like a watcher’s and posts it, and drops the same delivery published again', async () => {
+    const s = setup();
+    await subscribeFailures(s.store, slackOps);
+    const delivery = { source: 'airflow' as const, id: 'd-1', keepUntil: new Date(s.clock.now().getTime() + 60_000) };
+
+    const first = await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
+    const again = await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
+    await s.scheduler.drain();
+
+    expect([first, again]).toEqual([
+      { accepted: true, queued: 1 },
+      { accepted: false, queued: 0 },
+    ]);
+    expect(s.slack.posts.map((p) => p.message.title)).toEqual(['etl failed']);
+  });
+
+  it('counts a pushed alert a mute holds back once, however often its delivery is replayed', async () => {
+    const s = setup();
+    await subscribeFailures(s.store, slackOps);
+    await s.store.setMute({
+      dest: slackOps,
+      pattern: 'etl',
+      until: new Date(s.clock.now().getTime() + 60_000),
+      createdBy: 'slack:U1',
+    });
+    const delivery = { source: 'mlflow' as const, id: 'd-2', keepUntil: new Date(s.clock.now().getTime() + 600_000) };
+
+    for (let i = 0; i < 3; i++) await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
+    s.advance(60_001);
+    await s.scheduler.drain();
+
+    expect(s.slack.posts.map((p) => p.message.title)).toEqual(['Mute of etl ended: 1 alert was held back']);
+  });
+
   it('keeps retrying a card through a ten-minute chat outage and delivers it once when chat is back', async () => {
     const s = setup();
     await subscribeFailures(s.store, slackOps);

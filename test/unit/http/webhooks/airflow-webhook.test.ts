@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/bot/logger.js';
 import { createAirflowWebhook } from '../../../../src/http/webhooks/airflow-webhook.js';
 import { signAirflowEvent } from '../../../../src/http/webhooks/signatures.js';
+import { createScheduler } from '../../../../src/scheduler/scheduler.js';
 import { createSqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../../src/store/store.js';
 
@@ -21,7 +22,15 @@ describe('the Airflow failure push against replays', () => {
   const hook = () =>
     createAirflowWebhook({
       secret: SECRET,
-      store,
+      scheduler: createScheduler({
+        watchers: [],
+        store,
+        adapters: new Map(),
+        defaults: [],
+        log,
+        clock: { now: () => new Date(clock) },
+        intervalSec: 30,
+      }),
       kick: async () => {
         kicks++;
       },

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/bot/logger.js';
+import type { Message } from '../../../../src/bot/message.js';
+import type { Destination, PostedRef } from '../../../../src/bot/types.js';
 import { createMlflowWebhook } from '../../../../src/http/webhooks/mlflow-webhook.js';
+import { createScheduler, type Scheduler } from '../../../../src/scheduler/scheduler.js';
 import { createSqliteStore } from '../../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../../src/store/store.js';
 
@@ -33,34 +36,53 @@ function v1(body: Buffer, deliveryId: string, atMs: number, secret = SECRET) {
 describe('the MLflow webhook against replays', () => {
   let dir: string;
   let store: Store;
+  let scheduler: Scheduler;
   let clock: number;
   let logged: string;
+  let posted: Message[];
 
-  const hook = (s: Store = store) =>
-    createMlflowWebhook({
-      secret: SECRET,
-      store: s,
+  const log = createLogger({
+    level: 'info',
+    destination: new Writable({
+      write: (c, _e, cb) => {
+        logged += String(c);
+        cb();
+      },
+    }),
+  });
+  const slack = {
+    async post(to: Destination, message: Message): Promise<PostedRef> {
+      posted.push(message);
+      return { platform: 'slack', channelId: to.channelId, messageId: String(posted.length) };
+    },
+    async update() {},
+  };
+  const open = () => {
+    store = createSqliteStore({ path: join(dir, 'state.db'), now: () => new Date(clock) });
+    scheduler = createScheduler({
+      watchers: [],
+      store,
+      adapters: new Map([['slack', slack]]),
       defaults: [{ platform: 'slack', channelId: 'C0MODELS' }],
-      uiUrl: 'http://mlflow.local',
-      drain: async () => undefined,
-      log: createLogger({
-        level: 'info',
-        destination: new Writable({
-          write: (c, _e, cb) => {
-            logged += String(c);
-            cb();
-          },
-        }),
-      }),
-      now: () => new Date(clock),
+      log,
+      clock: { now: () => new Date(clock) },
+      intervalSec: 30,
     });
-  const queued = async (s: Store = store) => (await s.pendingOutbox(new Date(clock), 100)).length;
+  };
+  const hook = () =>
+    createMlflowWebhook({ secret: SECRET, scheduler, uiUrl: 'http://mlflow.local', log, now: () => new Date(clock) });
+  /** Posts that reached the channel, once every delivery started so far has finished. */
+  const delivered = async () => {
+    await scheduler.drain();
+    return posted.length;
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'mlops-hook-'));
-    store = createSqliteStore({ path: join(dir, 'state.db'), now: () => new Date(clock) });
     clock = T0;
     logged = '';
+    posted = [];
+    open();
   });
 
   afterEach(async () => {
@@ -80,7 +102,7 @@ describe('the MLflow webhook against replays', () => {
       { status: 200, body: { queued: 1 } },
       { status: 200, body: { duplicate: true } },
     ]);
-    expect(await queued()).toBe(1);
+    expect(await delivered()).toBe(1);
   });
 
   it('refuses a legacy sha256= body replayed under fresh delivery ids, and says MLflow 3.x signs with v1', async () => {
@@ -92,7 +114,7 @@ describe('the MLflow webhook against replays', () => {
       answers.push((await hook()(body, { 'x-mlflow-signature': legacy, 'x-mlflow-delivery-id': id })).status);
 
     expect(answers).toEqual([401, 401, 401]);
-    expect(await queued()).toBe(0);
+    expect(await delivered()).toBe(0);
     expect(logged).toContain('MLflow 3.x signs with v1');
   });
 
@@ -103,15 +125,16 @@ describe('the MLflow webhook against replays', () => {
     const res = await hook()(body, { ...captured, 'x-mlflow-delivery-id': 'd-2' });
 
     expect(res.status).toBe(401);
-    expect(await queued()).toBe(0);
+    expect(await delivered()).toBe(0);
   });
 
   it('still drops the replay after a restart, and refuses it as stale once the window has passed', async () => {
     const body = aliasSet('3');
     const headers = v1(body, 'd-1', clock);
     await hook()(body, headers);
+    await delivered();
     await store.close();
-    store = createSqliteStore({ path: join(dir, 'state.db'), now: () => new Date(clock) });
+    open();
 
     clock += 4 * 60_000;
     const afterRestart = await hook()(body, headers);
@@ -119,7 +142,7 @@ describe('the MLflow webhook against replays', () => {
     const late = await hook()(body, headers);
 
     expect([afterRestart.status, afterRestart.body, late.status]).toEqual([200, { duplicate: true }, 401]);
-    expect(await queued()).toBe(1);
+    expect(await delivered()).toBe(1);
   });
 
   it('without a delivery id, tells two versions apart and drops the same event sent twice', async () => {
@@ -134,7 +157,7 @@ describe('the MLflow webhook against replays', () => {
     ];
 
     expect(answers.map((a) => a.body)).toEqual([{ queued: 1 }, { queued: 1 }, { duplicate: true }]);
-    expect(await queued()).toBe(2);
+    expect(await delivered()).toBe(2);
   });
 
   it('refuses a delivery id longer than any MLflow sends before touching the store', async () => {
