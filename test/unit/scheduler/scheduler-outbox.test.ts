@@ -76,6 +76,14 @@ function setup(o: { path?: string; defaults?: Destination[] } = {}) {
 const subscribeFailures = (store: Store, dest: Destination, dag = '*') =>
   store.subscribe({ dest, topic: 'airflow.failures', filter: { dag }, createdBy: 'slack:U1' });
 
+const muteOps = (s: ReturnType<typeof setup>, pattern: string, forMs: number) =>
+  s.store.setMute({
+    dest: slackOps,
+    pattern,
+    until: new Date(s.clock.now().getTime() + forMs),
+    createdBy: 'slack:U1',
+  });
+
 describe('the scheduler and its outbox', () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -150,12 +158,7 @@ describe('the scheduler and its outbox', () => {
   it('holds alerts back in a muted channel and summarises them when the mute ends', async () => {
     const s = setup();
     await subscribeFailures(s.store, slackOps);
-    await s.store.setMute({
-      dest: slackOps,
-      pattern: 'et*',
-      until: new Date(s.clock.now().getTime() + 3_600_000),
-      createdBy: 'slack:U1',
-    });
+    await muteOps(s, 'et*', 3_600_000);
     s.watcher.next = [alert('open', 'etl failed')];
     await s.scheduler.runOnce('scripted');
     s.watcher.next = [{ ...alert('open', 'etl failed again'), key: 'airflow:etl:r2' }];
@@ -189,12 +192,7 @@ describe('the scheduler and its outbox', () => {
   it('counts a pushed alert a mute holds back once, however often its delivery is replayed', async () => {
     const s = setup();
     await subscribeFailures(s.store, slackOps);
-    await s.store.setMute({
-      dest: slackOps,
-      pattern: 'etl',
-      until: new Date(s.clock.now().getTime() + 60_000),
-      createdBy: 'slack:U1',
-    });
+    await muteOps(s, 'etl', 60_000);
     const delivery = { source: 'mlflow' as const, id: 'd-2', keepUntil: new Date(s.clock.now().getTime() + 600_000) };
 
     for (let i = 0; i < 3; i++) await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
