@@ -27,10 +27,7 @@ export const ID_RULES = {
   /** An MLflow run id: 32 hex digits today, checked only for what could change the request. */
   mlflowRun: name(256),
   modelVersion: z.string().regex(/^[1-9]\d{0,8}$/, 'a model version is a number such as 3'),
-  alias: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'an alias uses letters, digits, _ and - only')
-    .refine((a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a), 'latest and v<number> are reserved by MLflow'),
+  alias: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'an alias uses letters, digits, _ and - only'),
   service: z
     .string()
     .max(128)
@@ -58,3 +55,8 @@ export const experimentName = ID_RULES.experiment.describe('Experiment name');
 export const metricName = ID_RULES.metric.describe('Metric key, e.g. accuracy');
 export const modelVersion = ID_RULES.modelVersion.describe('Model version, e.g. 3');
 export const serviceName = ID_RULES.service.describe('Compose service, e.g. mlflow');
+/** An alias a verb may move: MLflow keeps `latest` and `v<number>` for itself (its client passes on MLflow's refusal). */
+export const settableAlias = ID_RULES.alias.refine(
+  (a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a),
+  'latest and v<number> are reserved by MLflow',
+);

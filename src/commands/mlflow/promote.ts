@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commandAction } from '../../bot/command-action.js';
 import { isBotError } from '../../bot/errors.js';
-import { ID_RULES, modelName, modelVersion } from '../../bot/ids.js';
+import { modelName, modelVersion, settableAlias } from '../../bot/ids.js';
 import { code } from '../../bot/message.js';
 import type { MlflowClient, ModelVersion } from '../../clients/mlflow/types.js';
 import { defineCommand } from '../define-command.js';
@@ -30,7 +30,7 @@ export const promote = defineCommand({
   options: z.object({
     model: modelName,
     version: modelVersion,
-    alias: ID_RULES.alias.default('champion').describe('Alias to move (default champion)'),
+    alias: settableAlias.default('champion').describe('Alias to move (default champion)'),
   }),
   async confirm({ options: o, clients, signal }) {
     const v = await orNotFound(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkId, ID_RULES, type IdKind } from '../../../src/bot/ids.js';
+import { checkId, ID_RULES, type IdKind, settableAlias } from '../../../src/bot/ids.js';
 
 /** Per kind: names the upstream really uses, and names that must never reach a URL or a query. */
 const CASES: Record<IdKind, { good: string[]; bad: string[] }> = {
@@ -14,7 +14,7 @@ const CASES: Record<IdKind, { good: string[]; bad: string[] }> = {
   metric: { good: ['accuracy', 'val/loss'], bad: ['', ' ', 'x'.repeat(251)] },
   mlflowRun: { good: ['0123456789abcdef0123456789abcdef'], bad: ['', '..'] },
   modelVersion: { good: ['1', '42', '999999999'], bad: ['0', '03', 'latest', '1.5', '1234567890'] },
-  alias: { good: ['champion', 'prod_2-b'], bad: ['latest', 'V3', 'has space', '', 'x'.repeat(256)] },
+  alias: { good: ['champion', 'prod_2-b', 'latest'], bad: ['has space', 'a/b', '', 'x'.repeat(256)] },
   service: { good: ['mlflow', 'airflow-apiserver', 'db.1'], bad: ['../containers/x', '-x', '.', 'x'.repeat(129)] },
 };
 
@@ -36,6 +36,15 @@ describe('the one id module', () => {
     expect(c.good.map(clientAccepts)).toEqual(c.good.map(() => true));
     expect(c.bad.map(verbAccepts)).toEqual(c.bad.map(() => false));
     expect(c.bad.map(clientAccepts)).toEqual(c.bad.map(() => false));
+  });
+
+  it('lets a verb move no alias MLflow keeps for itself', () => {
+    expect(['champion', 'latest', 'V3', 'v12'].map((a) => settableAlias.safeParse(a).success)).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('refuses in a client with the rule’s own words, the value cut short and the upstream named', () => {
