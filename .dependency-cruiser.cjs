@@ -51,10 +51,10 @@ module.exports = {
       to: { path: ['^src/(app|adapters|http|render|scheduler)/', '^src/store/sqlite/', '^src/cli\\.ts$'] },
     },
     {
-      name: 'commands-import-client-and-store-types-only',
+      name: 'client-and-store-are-types-to-verbs-and-scheduler',
       severity: 'error',
-      comment: 'Client and store interfaces are types to commands; the instances come from the composition root.',
-      from: { path: '^src/commands/' },
+      comment: 'Commands and watchers see client and store interfaces; the instances come from the composition root.',
+      from: { path: '^src/(commands|scheduler)/' },
       to: { path: '^src/(clients|store)/', dependencyTypesNot: ['type-only'] },
     },
     {
@@ -99,12 +99,6 @@ module.exports = {
       comment: 'Watchers and the outbox post through ChatAdapter (src/bot/types.ts), never through an adapter.',
       from: { path: '^src/scheduler/' },
       to: { path: ['^src/(app|adapters|http|commands|render)/', '^src/cli\\.ts$'] },
-    },
-    {
-      name: 'scheduler-imports-client-and-store-types-only',
-      severity: 'error',
-      from: { path: '^src/scheduler/' },
-      to: { path: '^src/(clients|store)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'adapters-translate-and-render-only',

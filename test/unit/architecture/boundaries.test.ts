@@ -49,7 +49,7 @@ const PLANTS: { rule: string; file: string; line: string; to: string }[] = [
     to: 'src/render/plain-text.ts',
   },
   {
-    rule: 'commands-import-client-and-store-types-only',
+    rule: 'client-and-store-are-types-to-verbs-and-scheduler',
     file: 'src/commands/status.ts',
     line: "import { safeUrl } from '../clients/http/safe-url.js';",
     to: 'src/clients/http/safe-url.ts',
@@ -91,7 +91,7 @@ const PLANTS: { rule: string; file: string; line: string; to: string }[] = [
     to: 'src/adapters/slack/slack-adapter.ts',
   },
   {
-    rule: 'scheduler-imports-client-and-store-types-only',
+    rule: 'client-and-store-are-types-to-verbs-and-scheduler',
     file: 'src/scheduler/watchers/docker-health.ts',
     line: "import { createDockerClient } from '../../clients/docker/docker-client.js';",
     to: 'src/clients/docker/docker-client.ts',
