@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { createHttpServer } from '../src/adapters/http-server.js';
 import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
 import { createLogger } from '../src/bot/logger.js';
 import type { BotCore } from '../src/bot/types.js';
+import { createHttpServer } from '../src/http/http-server.js';
 import { FakeSlack } from '../test/standins/fake-slack.js';
 import { slackSign } from '../test/support/slack-driver.js';
 

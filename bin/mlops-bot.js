@@ -5,11 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'bot', 'cli.js');
+const built = join(root, 'dist', 'cli.js');
 if (existsSync(built) && !process.env.MLOPS_BOT_FROM_SOURCE) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'bot', 'cli.ts')).href);
+  await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
 }

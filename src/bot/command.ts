@@ -1,17 +1,10 @@
 import type { z } from 'zod';
-import type { Clients } from '../clients/clients.js';
-import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { Message } from './message.js';
 import type { Actor, Destination, ProgressSink } from './types.js';
 
 export type Permission = 'read' | 'operate' | 'admin';
-
-/** The part of the state store commands may touch; unit tests pass a small fake. */
-export type CommandStore = Pick<
-  Store,
-  'audit' | 'listAudit' | 'subscribe' | 'unsubscribe' | 'subscriptions' | 'setMute' | 'clearMute' | 'mutes'
->;
 
 /** What `help` needs from the registry, without handing commands the registry itself. */
 export interface CommandCatalog {
@@ -19,20 +12,13 @@ export interface CommandCatalog {
   help(can: (p: Permission) => boolean, verb?: string): Message;
 }
 
-export interface Clock {
-  now(): Date;
-  /** Resolves after ms, or rejects when the signal aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export interface CommandContext<O> {
+/** What the core gives every handler, whatever the bot's services are. */
+export interface CommandBase<O> {
   options: O;
   /** key=value pairs the spec did not declare; only filled for specs with `passthrough`. */
   extra: Readonly<Record<string, string>>;
   actor: Actor;
   origin: Destination;
-  clients: Clients;
-  store: CommandStore;
   catalog: CommandCatalog;
   log: Logger;
   /** Aborted on the command timeout; pass it to every client call. */
@@ -46,7 +32,14 @@ export interface CommandContext<O> {
   can(p: Permission): boolean;
 }
 
-export interface CommandSpec<S extends z.ZodObject = z.ZodObject> {
+/**
+ * A handler's context: the core's part plus the services the composition root hands the core (for this bot, the
+ * clients and the store: src/commands/define-command.ts). The kernel never names them, so it imports no client or
+ * store code; `Svc` is checked where the registry and the core are built.
+ */
+export type CommandContext<O, Svc = unknown> = CommandBase<O> & Svc;
+
+export interface CommandSpec<S extends z.ZodObject = z.ZodObject, Svc = unknown> {
   /** The verb: lowercase, at most 32 characters, unique. */
   name: string;
   /** At most 100 characters: it is the Discord description. */
@@ -68,25 +61,9 @@ export interface CommandSpec<S extends z.ZodObject = z.ZodObject> {
   /** Left out of help and the Discord command (the built-in `cancel`). */
   hidden?: boolean;
   // Method syntax on purpose: parameters are checked bivariantly, so every spec fits CommandSpec[] without `any`.
-  confirm?(ctx: CommandContext<z.infer<S>>): Promise<Message>;
-  handler(ctx: CommandContext<z.infer<S>>): Promise<Message>;
+  confirm?(ctx: CommandContext<z.infer<S>, Svc>): Promise<Message>;
+  handler(ctx: CommandContext<z.infer<S>, Svc>): Promise<Message>;
 }
 
+/** A spec that needs no services (tests, the kernel's own examples); the bot's verbs use src/commands/define-command.ts. */
 export const defineCommand = <S extends z.ZodObject>(spec: CommandSpec<S>): CommandSpec<S> => spec;
-
-export const realClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};

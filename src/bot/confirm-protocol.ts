@@ -1,7 +1,9 @@
 import ms from 'ms';
 import { z } from 'zod';
-import type { AuditEntry, Store } from '../store/store.js';
-import type { Clock, CommandSpec } from './command.js';
+import type { ActionRefs } from './action-refs.js';
+import type { AuditEntry } from './audit-log.js';
+import type { Clock } from './clock.js';
+import type { CommandSpec } from './command.js';
 import { formatLine, type Token } from './command-line.js';
 import type { Action, Message } from './message.js';
 import { permissionDenied, principal, type Roles } from './permissions.js';
@@ -44,7 +46,7 @@ export type PreviewAnswer =
     };
 
 export interface ConfirmProtocolDeps {
-  store: Pick<Store, 'saveActionRef' | 'loadActionRef'>;
+  store: ActionRefs;
   registry: { lookup(verb: string): CommandSpec | undefined };
   roles: Roles;
   clock: Clock;

@@ -1,6 +1,7 @@
-import type { Clients } from '../clients/clients.js';
-import type { AuditEntry, Store } from '../store/store.js';
-import { type Clock, type CommandContext, type CommandSpec, type CommandStore, realClock } from './command.js';
+import type { ActionRefs } from './action-refs.js';
+import type { AuditEntry, AuditLog } from './audit-log.js';
+import { type Clock, realClock } from './clock.js';
+import type { CommandContext, CommandSpec } from './command.js';
 import { type Bound, bind, bindStructured, formatLine, splitVerb, type Token, validate } from './command-line.js';
 import {
   CONFIRM_TTL_MS,
@@ -17,11 +18,12 @@ import type { Registry } from './registry.js';
 import { redactAuditValue } from './secrets/index.js';
 import type { BotCore, Invocation, Plan, ProgressSink } from './types.js';
 
-export interface CoreDeps {
-  registry: Registry;
-  clients: Clients;
-  /** Commands get the CommandStore part; the action refs hold who asked for each preview. */
-  store: CommandStore & Pick<Store, 'saveActionRef' | 'loadActionRef'>;
+export interface CoreDeps<Svc> {
+  registry: Registry<Svc>;
+  /** Spread into every handler's context (this bot: its clients and the store's command part). */
+  services: Svc;
+  /** The core's own ports: every action and refusal is audited; the action refs hold who asked for each preview. */
+  store: AuditLog & ActionRefs;
   roles: Roles;
   log: Logger;
   /** Each handler runs under AbortSignal.timeout(timeoutMs). */
@@ -45,9 +47,9 @@ export interface CorePlan extends Plan {
   confirmLine(): CommandLine | undefined;
 }
 
-export interface Core extends BotCore {
+export interface Core<Svc = unknown> extends BotCore {
   plan(inv: Invocation): CorePlan;
-  readonly registry: Registry;
+  readonly registry: Registry<Svc>;
   /** Resolves when every follow-up started so far has ended (the one-shot CLI waits on this). */
   idle(): Promise<void>;
   /** Aborts follow-ups; plans already running still answer. */
@@ -62,21 +64,34 @@ const REFUSALS: ReadonlySet<RunOutcome | undefined> = new Set([
   'BUTTON_MISMATCH',
 ]);
 
+/** The positional values as bound, in order, up to the first one left out. */
+function positionalOf(spec: CommandSpec, bound: Bound, redacted: boolean): unknown[] {
+  const positional: unknown[] = [];
+  for (const a of spec.args ?? []) {
+    if (bound.raw[a] === undefined) break;
+    positional.push(redacted ? redactAuditValue(a, bound.raw[a]) : bound.raw[a]);
+  }
+  return positional;
+}
+
 /** The canonical line for buttons and audit, rebuilt from what was bound rather than what was typed. */
 function lineOf(spec: CommandSpec, bound: Bound, opts: { yes?: boolean; redacted?: boolean } = {}): CommandLine {
-  const args = spec.args ?? [];
-  const positional: unknown[] = [];
-  for (const a of args) {
-    if (bound.raw[a] === undefined) break;
-    positional.push(opts.redacted ? redactAuditValue(a, bound.raw[a]) : bound.raw[a]);
-  }
+  const positional = positionalOf(spec, bound, opts.redacted === true);
+  const named = (spec.args ?? []).slice(0, positional.length);
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(bound.raw)) {
-    if (args.slice(0, positional.length).includes(k)) continue;
+    if (named.includes(k)) continue;
     options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   }
   for (const [k, v] of Object.entries(bound.extra)) options[k] = opts.redacted ? redactAuditValue(k, v) : v;
   return formatLine(spec.name, positional, options, { yes: opts.yes });
+}
+
+/** The audited positional args as text, redacted like the line: what a store query matches on. */
+function auditArgsOf(spec: CommandSpec, bound: Bound): string[] {
+  return positionalOf(spec, bound, true).map((v) =>
+    typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v),
+  );
 }
 
 /**
@@ -114,8 +129,8 @@ function withTimeout<T>(work: Promise<T>, signal: AbortSignal, verb: string, tim
   });
 }
 
-export function createCore(deps: CoreDeps): Core {
-  const { registry, roles, clients, store } = deps;
+export function createCore<Svc>(deps: CoreDeps<Svc>): Core<Svc> {
+  const { registry, roles, services, store } = deps;
   const clock = deps.clock ?? realClock;
   const followUpMs = deps.followUpMs ?? 30 * 60_000;
   const stopping = new AbortController();
@@ -182,13 +197,12 @@ export function createCore(deps: CoreDeps): Core {
         const options = validate(spec, bound);
         const signal = AbortSignal.timeout(deps.timeoutMs);
         const afterTasks: ((signal: AbortSignal) => Promise<void>)[] = [];
-        const ctx: CommandContext<Record<string, unknown>> = {
+        const ctx: CommandContext<Record<string, unknown>, Svc> = {
+          ...services,
           options,
           extra: bound.extra,
           actor: inv.actor,
           origin: inv.origin,
-          clients,
-          store,
           catalog: { help: registry.help },
           log,
           signal,
@@ -231,6 +245,7 @@ export function createCore(deps: CoreDeps): Core {
               channel: inv.origin.channelId,
               verb: spec.name,
               line: bound ? lineOf(spec, bound, { redacted: true }) : spec.name,
+              args: bound ? auditArgsOf(spec, bound) : undefined,
               outcome,
               durationMs,
             },

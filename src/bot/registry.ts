@@ -1,4 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
 import type { CommandSpec, Permission } from './command.js';
 import { optionsShape, usageLine } from './command-line.js';
 import { code, type Message } from './message.js';
@@ -35,9 +36,10 @@ export interface DiscordCommand {
   options: DiscordOption[];
 }
 
-export interface Registry {
-  readonly commands: readonly CommandSpec[];
-  lookup(verb: string): CommandSpec | undefined;
+/** `Svc`: the services the verbs expect in their context (see CommandContext); the core must be given the same. */
+export interface Registry<Svc = unknown> {
+  readonly commands: readonly CommandSpec<z.ZodObject, Svc>[];
+  lookup(verb: string): CommandSpec<z.ZodObject, Svc> | undefined;
   /** The closest visible verb, when it is close enough to be a likely typo. */
   suggest(verb: string): string | undefined;
   usage(verb: string): string | undefined;
@@ -111,7 +113,10 @@ export interface RegistryOptions {
   logRole?: Permission;
 }
 
-export function createRegistry(declared: readonly CommandSpec[], opts: RegistryOptions = {}): Registry {
+export function createRegistry<Svc = unknown>(
+  declared: readonly CommandSpec<z.ZodObject, Svc>[],
+  opts: RegistryOptions = {},
+): Registry<Svc> {
   const problems = check(declared);
   if (problems.length) throw new RegistryError(problems);
   const { logRole } = opts;

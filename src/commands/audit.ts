@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../bot/command.js';
 import { code } from '../bot/message.js';
-import { limit } from './ids.js';
+import { defineCommand } from './define-command.js';
+import { limit } from './limit.js';
 
 export const audit = defineCommand({
   name: 'audit',

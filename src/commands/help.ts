@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineCommand } from '../bot/command.js';
+import { defineCommand } from './define-command.js';
 
 export const help = defineCommand({
   name: 'help',

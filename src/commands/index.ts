@@ -1,4 +1,3 @@
-import type { CommandSpec } from '../bot/command.js';
 import { dags } from './airflow/dags.js';
 import { failures } from './airflow/failures.js';
 import { logs } from './airflow/logs.js';
@@ -9,6 +8,7 @@ import { runs } from './airflow/runs.js';
 import { trigger } from './airflow/trigger.js';
 import { alertCommands } from './alerts/index.js';
 import { audit } from './audit.js';
+import type { BotCommand } from './define-command.js';
 import { dockerCommands } from './docker/index.js';
 import { help } from './help.js';
 import { best } from './mlflow/best.js';
@@ -19,7 +19,7 @@ import { promote } from './mlflow/promote.js';
 import { status } from './status.js';
 
 /** The only list of verbs: registry, help, Discord registration and docs/verbs.md all come from here. */
-export const coreCommands: readonly CommandSpec[] = [
+export const coreCommands: readonly BotCommand[] = [
   help,
   status,
   dags,
@@ -40,9 +40,9 @@ export const coreCommands: readonly CommandSpec[] = [
 ];
 
 /** Core verbs plus any extra sets (Docker, alerts) that other modules declare. */
-export function allCommands(extra: readonly CommandSpec[] = []): readonly CommandSpec[] {
+export function allCommands(extra: readonly BotCommand[] = []): readonly BotCommand[] {
   return [...coreCommands, ...extra];
 }
 
 /** Everything the bot serves: what main.ts registers, the Discord golden file and docs/verbs.md. */
-export const commandSet: readonly CommandSpec[] = allCommands([...dockerCommands, ...alertCommands]);
+export const commandSet: readonly BotCommand[] = allCommands([...dockerCommands, ...alertCommands]);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineCommand } from '../bot/command.js';
 import { commandAction } from '../bot/command-action.js';
 import { isBotError } from '../bot/errors.js';
 import { esc, type Field, type Message } from '../bot/message.js';
+import { defineCommand } from './define-command.js';
 import { containersSection } from './docker/containers-section.js';
 import { ago } from './format.js';
 

@@ -1,8 +1,6 @@
 import type { Logger } from '../bot/logger.js';
 import type { ChatAdapter, Platform, PostedRef } from '../bot/types.js';
-import type { OutboxItem, Store } from '../store/store.js';
-
-export type OutboxStore = Pick<Store, 'pendingOutbox' | 'settleOutbox' | 'postedRefs'>;
+import type { OutboxItem, OutboxStore } from '../store/store.js';
 
 export interface DrainDeps {
   store: OutboxStore;

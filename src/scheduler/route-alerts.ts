@@ -33,7 +33,12 @@ const muted = (mutes: Mute[], dest: Destination, subject: string) => mutedBy(mut
  * Turns alerts into outbox items. New posts go to subscribed, unmuted destinations; edits and thread replies go to
  * every destination that already holds the card, muted or not, so a card never stays red after recovery.
  */
-export async function routeAlerts(deps: RouteDeps, topic: Topic, alerts: Alert[], now: Date): Promise<NewOutboxItem[]> {
+export async function routeAlerts(
+  deps: RouteDeps,
+  topic: Topic,
+  alerts: readonly Alert[],
+  now: Date,
+): Promise<NewOutboxItem[]> {
   if (alerts.length === 0) return [];
   const subs = await deps.store.subscriptions({ topic });
   const mutes = await deps.store.mutes(now);

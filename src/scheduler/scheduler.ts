@@ -1,15 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Clock } from '../bot/clock.js';
 import type { Logger } from '../bot/logger.js';
 import type { ChatAdapter, Destination, Platform } from '../bot/types.js';
-import type { Store } from '../store/store.js';
+import type { Store, Topic } from '../store/store.js';
 import { muteSummary } from './cards/mute-summary.js';
 import { drainOutbox } from './outbox-drainer.js';
 import { routeAlerts } from './route-alerts.js';
-import type { Watcher } from './watcher.js';
-
-export interface Clock {
-  now(): Date;
-}
+import type { Alert, Watcher } from './watcher.js';
 
 export interface SchedulerDeps {
   watchers: readonly Watcher[];
@@ -24,11 +21,13 @@ export interface SchedulerDeps {
     | 'settleOutbox'
     | 'noteHeld'
     | 'closeEndedMutes'
+    | 'seenDelivery'
+    | 'commitDelivery'
   >;
   adapters: ReadonlyMap<Platform, Pick<ChatAdapter, 'post' | 'update'>>;
   defaults: readonly Destination[];
   log: Logger;
-  clock?: Clock;
+  clock?: Pick<Clock, 'now'>;
   /** Seconds between watcher ticks (WATCH_INTERVAL). */
   intervalSec: number;
   /** A single tick may not run longer than this. */
@@ -43,11 +42,31 @@ export interface WatcherHealth {
   consecutiveFailures: number;
 }
 
+/** A pushed delivery (a webhook call): who sent it, its id, and until when a copy of it counts as a replay. */
+export interface Delivery {
+  source: 'airflow' | 'mlflow';
+  id: string;
+  keepUntil: Date;
+}
+
+export interface Published {
+  /** False for a delivery accepted before (a replay, or an upstream retry of one that went through): nothing queued. */
+  accepted: boolean;
+  /** Posts and edits enqueued for subscribed, unmuted destinations. */
+  queued: number;
+}
+
 export interface Scheduler {
   start(): void;
   stop(): Promise<void>;
   /** One tick of one watcher: check, route, commit cursor + outbox atomically, deliver. Tests call this directly. */
   runOnce(id: string): Promise<void>;
+  /**
+   * Alerts that arrived by push rather than from a tick: routed like a watcher's, enqueued in one transaction with
+   * the delivery that carried them, then delivered in the background. A push that only wakes a watcher publishes
+   * no alerts, so its delivery is still remembered.
+   */
+  publish(topic: Topic, alerts: readonly Alert[], delivery: Delivery): Promise<Published>;
   drain(): Promise<void>;
   health(): WatcherHealth[];
 }
@@ -144,8 +163,22 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     await drain();
   }
 
+  async function publish(topic: Topic, alerts: readonly Alert[], delivery: Delivery): Promise<Published> {
+    const refused: Published = { accepted: false, queued: 0 };
+    // Checked before routing: routing counts what a mute holds back, and a replay must not count twice.
+    if (await deps.store.seenDelivery(delivery.source, delivery.id)) return refused;
+    const items = await routeAlerts({ store: deps.store, defaults: deps.defaults }, topic, alerts, clock.now());
+    // Written before the sender gets its answer: it retries a failed delivery, and the id keeps that from doubling.
+    if (!(await deps.store.commitDelivery(delivery.source, delivery.id, delivery.keepUntil, items))) return refused;
+    drain().catch((err) =>
+      deps.log.warn({ err: (err as Error).message, source: delivery.source }, 'outbox drain after a push failed'),
+    );
+    return { accepted: true, queued: items.length };
+  }
+
   return {
     runOnce,
+    publish,
     drain,
     health: () => [...health.values()].map((h) => ({ ...h })),
     start() {

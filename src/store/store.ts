@@ -1,22 +1,11 @@
-import type { ErrorCode } from '../bot/errors.js';
+import type { ActionRefs } from '../bot/action-refs.js';
+import type { AuditEntry, AuditLog } from '../bot/audit-log.js';
 import type { Message } from '../bot/message.js';
-import type { Destination, Platform, PostedRef } from '../bot/types.js';
+import type { Destination, PostedRef } from '../bot/types.js';
+
+export type { AuditEntry };
 
 export type Topic = 'airflow.failures' | 'mlflow.best' | 'mlflow.registry' | 'docker.health';
-
-export interface AuditEntry {
-  at: Date;
-  /** 'slack:U123', 'discord:456', 'console:alice' */
-  actor: string;
-  platform: Platform;
-  channel: string;
-  verb: string;
-  /** The command line with secrets and long values redacted. */
-  line: string;
-  outcome: 'ok' | 'cancelled' | ErrorCode;
-  durationMs: number;
-  detail?: string;
-}
 
 export interface Subscription {
   id: string;
@@ -58,28 +47,27 @@ export interface OutboxItem extends NewOutboxItem {
   createdAt: Date;
 }
 
-export interface AlertState {
-  key: string;
-  state: string;
-  data: Record<string, unknown>;
-  updatedAt: Date;
+/** The audit log as the store keeps it: written by the core, read by `audit` and the recovery card. */
+export interface AuditStore extends AuditLog {
+  listAudit(q: { limit: number }): Promise<AuditEntry[]>;
+  /** The newest entry of `verb` run on exactly these positional args with this outcome (who retried a run). */
+  lastAudit(q: {
+    verb: string;
+    args: readonly string[];
+    outcome: AuditEntry['outcome'];
+  }): Promise<AuditEntry | undefined>;
 }
 
-export interface Store {
-  audit(entry: AuditEntry): Promise<void>;
-  listAudit(q: { limit: number }): Promise<AuditEntry[]>;
-
-  saveActionRef(line: string, ttlMs: number): Promise<string>;
-  loadActionRef(id: string): Promise<string | undefined>;
-
+export interface SubscriptionStore {
   subscribe(s: Omit<Subscription, 'id' | 'createdAt'>): Promise<Subscription>;
   unsubscribe(id: string): Promise<boolean>;
   subscriptions(q?: { topic?: Topic; dest?: Destination }): Promise<Subscription[]>;
+}
 
+export interface MuteStore {
   setMute(m: Mute): Promise<void>;
   clearMute(dest: Destination, pattern: string): Promise<boolean>;
   mutes(now: Date): Promise<Mute[]>;
-
   /** Counts an alert a mute held back (the summary lists up to 10 titles). */
   noteHeld(dest: Destination, pattern: string, title: string): Promise<void>;
   /**
@@ -87,11 +75,17 @@ export interface Store {
    * held something back, so a summary is neither lost nor sent twice.
    */
   closeEndedMutes(now: Date, summarise: (ended: EndedMute[]) => NewOutboxItem[]): Promise<number>;
+}
 
+/** Each watcher's opaque state, saved with the posts it produced. */
+export interface CursorStore {
   getCursor(watcherId: string): Promise<string | undefined>;
   /** Saves the cursor and enqueues the posts in one transaction, so a crash can neither lose nor double them. */
   commitTick(watcherId: string, cursor: string, items: NewOutboxItem[]): Promise<void>;
+}
 
+/** Webhook deliveries already accepted, so a replay or an upstream retry posts nothing twice. */
+export interface DeliveryStore {
   /** Whether a webhook delivery (source 'mlflow' or 'airflow', and its id) was accepted and is still remembered. */
   seenDelivery(source: string, id: string): Promise<boolean>;
   /**
@@ -99,16 +93,29 @@ export interface Store {
    * neither double a post nor lose one. False, with nothing enqueued, when the delivery was already remembered.
    */
   commitDelivery(source: string, id: string, keepUntil: Date, items: NewOutboxItem[]): Promise<boolean>;
+}
 
-  getAlert(key: string): Promise<AlertState | undefined>;
-  putAlert(a: AlertState): Promise<void>;
-
+/** Posts waiting for delivery, and the refs of cards already posted (edited in place later). */
+export interface OutboxStore {
   pendingOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
   settleOutbox(
     id: string,
     result: { ref: PostedRef } | { error: string; retryAt?: Date; dead?: boolean },
   ): Promise<void>;
   postedRefs(alertKey: string): Promise<PostedRef[]>;
+}
 
+/**
+ * All the bot's state, async throughout so a server-backed implementation fits the same shape. Each part is one
+ * table (or two that change together) in src/store/sqlite/; a second implementation mirrors that split.
+ */
+export interface Store
+  extends AuditStore,
+    ActionRefs,
+    SubscriptionStore,
+    MuteStore,
+    CursorStore,
+    DeliveryStore,
+    OutboxStore {
   close(): Promise<void>;
 }

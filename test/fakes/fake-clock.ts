@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/bot/command.js';
+import type { Clock } from '../../src/bot/clock.js';
 
 /** Time that moves only when sleep() is called, so polling tests never wait. */
 export class FakeClock implements Clock {

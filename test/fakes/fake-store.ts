@@ -1,5 +1,5 @@
-import type { CommandStore } from '../../src/bot/command.js';
 import type { Destination } from '../../src/bot/types.js';
+import type { CommandStore } from '../../src/commands/define-command.js';
 import type { AuditEntry, Mute, Store, Subscription, Topic } from '../../src/store/store.js';
 
 const sameDest = (a: Destination, b: Destination) =>

@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
-import type { CommandSpec, Permission } from '../../src/bot/command.js';
+import type { Permission } from '../../src/bot/command.js';
 import { type Core, createCore } from '../../src/bot/core.js';
 import { createLogger } from '../../src/bot/logger.js';
 import type { Message } from '../../src/bot/message.js';
 import { createRoles } from '../../src/bot/permissions.js';
 import { createRegistry } from '../../src/bot/registry.js';
 import type { Actor, Invocation } from '../../src/bot/types.js';
+import type { BotCommand, CommandServices } from '../../src/commands/define-command.js';
 import { coreCommands } from '../../src/commands/index.js';
 import { FakeAirflow } from './fake-airflow.js';
 import { FakeClock } from './fake-clock.js';
@@ -14,7 +15,7 @@ import { FakeMlflow } from './fake-mlflow.js';
 import { FakeStore } from './fake-store.js';
 
 export interface TestCore {
-  core: Core;
+  core: Core<CommandServices>;
   airflow: FakeAirflow;
   mlflow: FakeMlflow;
   docker: FakeDocker;
@@ -26,7 +27,7 @@ export interface TestCore {
 /** A core over fakes; logs are parsed into an array so tests can assert on them. */
 export function createTestCore(
   o: {
-    commands?: readonly CommandSpec[];
+    commands?: readonly BotCommand[];
     timeoutMs?: number;
     consoleRole?: Permission;
     logRole?: Permission;
@@ -49,7 +50,7 @@ export function createTestCore(
   });
   const core = createCore({
     registry: createRegistry(o.commands ?? coreCommands, { logRole: o.logRole }),
-    clients: { airflow, mlflow, docker },
+    services: { clients: { airflow, mlflow, docker }, store },
     store,
     roles: createRoles({
       admins: o.admins ?? ['slack:UADMIN'],

@@ -22,7 +22,7 @@ const store = createSqliteStore({ path: ':memory:' });
 const errors: string[] = [];
 const core = createCore({
   registry: createRegistry(commandSet),
-  clients: { airflow, mlflow, docker: new FakeDocker() },
+  services: { clients: { airflow, mlflow, docker: new FakeDocker() }, store },
   store,
   roles: createRoles({ admins: ['slack:UADMIN'], operators: ['slack:UOPS'], consoleRole: 'read' }),
   log: createLogger({
@@ -236,16 +236,19 @@ describe('bad input and outages on the real stack', () => {
     const { createAirflowClient } = await import('../../src/clients/airflow/airflow-client.js');
     const down = createCore({
       registry: createRegistry(commandSet),
-      clients: {
-        airflow: createAirflowClient({
-          baseUrl: 'http://127.0.0.1:1',
-          username: 'a',
-          password: 'b',
-          apiVersion: 'v2',
-          timeoutMs: 2_000,
-        }),
-        mlflow,
-        docker: new FakeDocker(),
+      services: {
+        store,
+        clients: {
+          airflow: createAirflowClient({
+            baseUrl: 'http://127.0.0.1:1',
+            username: 'a',
+            password: 'b',
+            apiVersion: 'v2',
+            timeoutMs: 2_000,
+          }),
+          mlflow,
+          docker: new FakeDocker(),
+        },
       },
       store,
       roles: createRoles({ admins: [], operators: [], consoleRole: 'read' }),

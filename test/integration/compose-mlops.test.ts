@@ -76,7 +76,7 @@ describe('docker-compose-mlops.yml', () => {
 
   it('lists every variable the bot reads in .env.example', () => {
     const example = new Set(readFileSync(join(REPO_ROOT, '.env.example'), 'utf8').match(/^[A-Z0-9_]+(?==)/gm));
-    const schema = readFileSync(join(REPO_ROOT, 'src/bot/config.ts'), 'utf8');
+    const schema = readFileSync(join(REPO_ROOT, 'src/app/config.ts'), 'utf8');
     const read = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1] as string);
     expect(read).toContain('AIRFLOW_URL');
     expect(read.filter((v) => v !== 'NODE_ENV' && !example.has(v))).toEqual([]);

@@ -59,10 +59,11 @@ beforeAll(async () => {
     () => client.listServices(),
     (l) => l.some((s) => s.health === 'healthy'),
   );
+  const store = new FakeStore();
   core = createCore({
     registry: createRegistry(dockerCommands),
-    clients: { airflow: new FakeAirflow(), mlflow: new FakeMlflow(), docker: client },
-    store: new FakeStore(),
+    services: { clients: { airflow: new FakeAirflow(), mlflow: new FakeMlflow(), docker: client }, store },
+    store,
     roles: createRoles({ admins: ['slack:UADMIN'], operators: [], consoleRole: 'read' }),
     log: pino({ level: 'silent' }),
     timeoutMs: 30_000,

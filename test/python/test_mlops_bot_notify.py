@@ -1,4 +1,4 @@
-"""The failure push signs exactly as the bot verifies (src/webhooks/signatures.ts) and never fails a DAG run."""
+"""The failure push signs exactly as the bot verifies (src/http/webhooks/signatures.ts) and never fails a DAG run."""
 
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
+import type { ActionRefs } from '../../bot/action-refs.js';
 import type { Message } from '../../bot/message.js';
-import type { Store } from '../../store/store.js';
 
 export const CUSTOM_ID_MAX = 100;
 /** Long lines are stored by reference; a week covers buttons on incident cards clicked days later. */
 export const ACTION_REF_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
-export type ActionRefStore = Pick<Store, 'saveActionRef' | 'loadActionRef'>;
 
 export interface CustomIds {
   /** Stores the lines of `message` that do not fit a custom_id and returns the synchronous mapper toDiscord needs. */
@@ -15,7 +13,7 @@ export interface CustomIds {
 }
 
 /** Every button carries its command line: `cmd:<line>` when it fits in 100 characters, else `ref:<id>`. */
-export function createCustomIds(deps: { store: ActionRefStore; ttlMs?: number }): CustomIds {
+export function createCustomIds(deps: { store: ActionRefs; ttlMs?: number }): CustomIds {
   const ttl = deps.ttlMs ?? ACTION_REF_TTL_MS;
   return {
     async prepare(message) {

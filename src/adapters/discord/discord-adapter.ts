@@ -12,24 +12,33 @@ import {
   Routes,
   Status,
 } from 'discord.js';
-import type { Config } from '../../bot/config.js';
+import type { ActionRefs } from '../../bot/action-refs.js';
 import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
 import type { BotCore, ChatAdapter, Destination, Invocation, Plan, PostedRef } from '../../bot/types.js';
-import type { ComponentHealth } from '../http-server.js';
+import type { ComponentHealth } from '../../http/health.js';
 import { type AutocompleteProvider, createAutocompleteCache } from './autocomplete-cache.js';
 import { asCommandList, syncCommands } from './command-sync.js';
-import { type ActionRefStore, createCustomIds } from './custom-ids.js';
+import { createCustomIds } from './custom-ids.js';
 import { discordActor, rolesFromRawInteraction } from './discord-actor.js';
 import { createDiscordRender, type DiscordPayload } from './discord-render.js';
 import { structuredInput } from './interaction-input.js';
 import { createReplyEditor } from './reply-editor.js';
 
+/** The bot user's credentials and where its REST calls go (the config's Discord group). */
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  /** Commands are registered in this guild only, and interactions from elsewhere are refused. */
+  guildId?: string;
+  apiUrl: string;
+}
+
 export interface DiscordAdapterDeps {
-  config: NonNullable<Config['discord']>;
+  config: DiscordConfig;
   /** The `/mlops` command JSON (registry.toDiscordCommand()), or a list of commands. */
   commandJson: () => unknown;
-  store: ActionRefStore;
+  store: ActionRefs;
   /** Live values for autocompleted options (dag, run_id, experiment, metric, model, service). */
   autocomplete?: AutocompleteProvider;
   log: Logger;

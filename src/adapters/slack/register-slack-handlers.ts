@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { ActionRefs } from '../../bot/action-refs.js';
 import { decodeSlackText } from '../../bot/command-line.js';
 import type { Logger } from '../../bot/logger.js';
 import type { Message } from '../../bot/message.js';
 import type { Actor, BotCore, Destination, Invocation, PostedRef } from '../../bot/types.js';
-import type { Store } from '../../store/store.js';
 import type { FollowUpQueue } from './follow-up-queue.js';
 import { createRecentIds } from './recent-ids.js';
 import type { SlackPoster } from './slack-poster.js';
@@ -19,7 +19,7 @@ export interface SlackHandlerDeps {
   poster: SlackPoster;
   render: SlackRender;
   log: Logger;
-  actionRefs?: Pick<Store, 'loadActionRef'>;
+  actionRefs?: Pick<ActionRefs, 'loadActionRef'>;
   command?: string;
   followUps: FollowUpQueue;
 }

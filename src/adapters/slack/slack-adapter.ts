@@ -1,10 +1,9 @@
 import { App } from '@slack/bolt';
-import type { Config } from '../../bot/config.js';
+import type { ActionRefs } from '../../bot/action-refs.js';
 import type { Logger } from '../../bot/logger.js';
 import type { BotCore, ChatAdapter } from '../../bot/types.js';
+import { type ComponentHealth, createHttpServer, type HttpServer } from '../../http/http-server.js';
 import { toBlockKit } from '../../render/block-kit.js';
-import type { Store } from '../../store/store.js';
-import { type ComponentHealth, createHttpServer, type HttpServer } from '../http-server.js';
 import { createFollowUpQueue } from './follow-up-queue.js';
 import { registerSlackHandlers } from './register-slack-handlers.js';
 import { createSlackLogger } from './slack-logger.js';
@@ -18,7 +17,17 @@ import {
 } from './slack-receiver.js';
 import type { SlackRender } from './slack-render.js';
 
-export type SlackConfig = NonNullable<Config['slack']> & { port: number; host: string };
+/** The Slack app's credentials (the config's Slack group) and where HTTP mode listens without a shared server. */
+export interface SlackConfig {
+  botToken: string;
+  /** HTTP mode: Slack signs every request with it. */
+  signingSecret?: string;
+  /** Socket Mode: an app-level xapp- token. */
+  appToken?: string;
+  apiUrl: string;
+  port: number;
+  host: string;
+}
 
 export interface SlackAdapterDeps {
   config: SlackConfig;
@@ -28,7 +37,7 @@ export interface SlackAdapterDeps {
   /** The shared server on PORT; without one, HTTP mode starts its own on config.port. */
   server?: HttpServer;
   render?: SlackRender;
-  actionRefs?: Pick<Store, 'loadActionRef'>;
+  actionRefs?: Pick<ActionRefs, 'loadActionRef'>;
   receiverFactory?: (o: SlackReceiverOptions) => SlackReceiver;
   /** Socket Mode ping timeout (ms); tests shorten it so a reconnect takes well under a second. */
   clientPingTimeout?: number;

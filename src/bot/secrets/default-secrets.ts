@@ -1,5 +1,19 @@
-import type { Config } from '../config.js';
 import type { ComposeSecretName } from './secret-names.js';
+
+/** The settings a default secret can hide in; the app's Config has every one of them. */
+export interface SecretSettings {
+  AIRFLOW_URL: string;
+  AIRFLOW_USERNAME: string;
+  AIRFLOW_PASSWORD: string;
+  MLFLOW_URL: string;
+  MLFLOW_TRACKING_USERNAME?: string;
+  MLFLOW_TRACKING_PASSWORD?: string;
+  SLACK_SIGNING_SECRET?: string;
+  AIRFLOW_WEBHOOK_SECRET?: string;
+  MLFLOW_WEBHOOK_SECRET?: string;
+  /** The compose stack's secrets present in the environment, empty ones included. */
+  composeSecrets: Readonly<Partial<Record<ComposeSecretName, string>>>;
+}
 
 // A secret still at the value the docs or the compose file ship with is public: anyone who read them knows it.
 const PLACEHOLDER = /(?:^|[-_])change[-_]?me$/i;
@@ -37,7 +51,7 @@ export function isLoopback(url: string): boolean {
  * Known default secrets in the configuration `serve` would run with, one sentence each naming the variable and the
  * fix. The one-shot CLI and the shell do not check: against the local stack admin/admin is expected.
  */
-export function findDefaultSecrets(config: Config): string[] {
+export function findDefaultSecrets(config: SecretSettings): string[] {
   const problems: string[] = [];
   const airflowLogin = DEFAULT_LOGINS.find(
     (l) => config.AIRFLOW_USERNAME === l.user && config.AIRFLOW_PASSWORD === l.password,

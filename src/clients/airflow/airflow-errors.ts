@@ -25,33 +25,6 @@ export function describeFastApiError(_status: number, data: unknown): string | u
   return undefined;
 }
 
-const DAG_ID = /^[A-Za-z0-9_.-]{1,250}$/;
-const RUN_ID = /^[A-Za-z0-9_.~:+-]{1,250}$/;
-const TASK_ID = /^[A-Za-z0-9_.-]{1,250}$/;
-
-function check(kind: string, value: string, re: RegExp, allowed: string): void {
-  // Dots alone pass the character rules but would walk up the URL path to another endpoint.
-  const dots = typeof value === 'string' && /^\.+$/.test(value);
-  if (typeof value !== 'string' || !re.test(value) || dots) {
-    const shown = String(value).slice(0, 60);
-    const why = dots ? 'dots alone are not a name' : `use ${allowed}`;
-    throw userError('OPTIONS_INVALID', `'${shown}' is not a valid ${kind}: ${why}.`, { service: 'airflow' });
-  }
-}
-
-export function checkDagId(dagId: string, opts: { allowAll?: boolean } = {}): void {
-  if (opts.allowAll && dagId === '~') return;
-  check('DAG id', dagId, DAG_ID, 'letters, digits, _ . - (at most 250)');
-}
-
-export function checkRunId(runId: string): void {
-  check('run id', runId, RUN_ID, 'letters, digits, _ . ~ : + - (at most 250)');
-}
-
-export function checkTaskId(taskId: string): void {
-  check('task id', taskId, TASK_ID, 'letters, digits, _ . - (at most 250)');
-}
-
 export function checkTryNumber(n: number | undefined): void {
   if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
     throw userError('OPTIONS_INVALID', `try number must be a whole number of at least 1, not ${n}.`, {

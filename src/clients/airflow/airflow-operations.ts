@@ -1,7 +1,8 @@
 import { userError } from '../../bot/errors.js';
+import { checkId } from '../../bot/ids.js';
 import type { Http } from '../http/create-http.js';
 import type { AirflowDialect, Call } from './airflow-dialect.js';
-import { checkDagId, checkRunId, checkTaskId, checkTryNumber } from './airflow-errors.js';
+import { checkTryNumber } from './airflow-errors.js';
 import {
   dagRunCollectionSchema,
   dagRunSchema,
@@ -97,7 +98,7 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async getDag(dagId, opts) {
-      checkDagId(dagId);
+      checkId('dag', dagId, 'airflow');
       const body = await call(dialect.dags.detail, {
         path: `/dags/${seg(dagId)}/details`,
         notFound: noDag(dagId),
@@ -107,7 +108,7 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async setPaused(dagId, paused, opts) {
-      checkDagId(dagId);
+      checkId('dag', dagId, 'airflow');
       const body = await call(dialect.dags.one, {
         method: 'PATCH',
         path: `/dags/${seg(dagId)}`,
@@ -120,8 +121,8 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async triggerDagRun(dagId, r = {}, opts) {
-      checkDagId(dagId);
-      if (r.runId !== undefined) checkRunId(r.runId);
+      checkId('dag', dagId, 'airflow');
+      if (r.runId !== undefined) checkId('run', r.runId, 'airflow');
       const body: Record<string, unknown> = { ...dialect.triggerDefaults, conf: r.conf ?? {} };
       if (r.runId !== undefined) body.dag_run_id = r.runId;
       if (r.note !== undefined) body.note = r.note;
@@ -140,7 +141,8 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async listDagRuns(q, opts) {
-      checkDagId(q.dagId, { allowAll: true });
+      // `~` is Airflow's "every DAG".
+      if (q.dagId !== '~') checkId('dag', q.dagId, 'airflow');
       const body = await call(dagRunCollectionSchema, {
         path: `/dags/${seg(q.dagId)}/dagRuns`,
         query: {
@@ -159,8 +161,8 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async getDagRun(dagId, runId, opts) {
-      checkDagId(dagId);
-      checkRunId(runId);
+      checkId('dag', dagId, 'airflow');
+      checkId('run', runId, 'airflow');
       const body = await call(dagRunSchema, {
         path: runPath(dagId, runId),
         notFound: noRun(dagId, runId),
@@ -170,15 +172,15 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async listTaskInstances(dagId, runId, opts) {
-      checkDagId(dagId);
-      checkRunId(runId);
+      checkId('dag', dagId, 'airflow');
+      checkId('run', runId, 'airflow');
       return listTaskInstances(dagId, runId, opts?.signal);
     },
 
     async taskLog(r, opts) {
-      checkDagId(r.dagId);
-      checkRunId(r.runId);
-      checkTaskId(r.taskId);
+      checkId('dag', r.dagId, 'airflow');
+      checkId('run', r.runId, 'airflow');
+      checkId('task', r.taskId, 'airflow');
       checkTryNumber(r.tryNumber);
       const mapIndex = r.mapIndex ?? -1;
       const signal = opts?.signal;
@@ -211,9 +213,9 @@ export function createAirflowOperations<B, C>(d: AirflowOperationsDeps<B, C>): A
     },
 
     async clearFailed(r, opts) {
-      checkDagId(r.dagId);
-      checkRunId(r.runId);
-      r.taskIds?.forEach(checkTaskId);
+      checkId('dag', r.dagId, 'airflow');
+      checkId('run', r.runId, 'airflow');
+      for (const t of r.taskIds ?? []) checkId('task', t, 'airflow');
       const body: Record<string, unknown> = {
         // dry_run defaults to true on Airflow 3: always send it, or a real clear silently does nothing.
         dry_run: r.dryRun,

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { userError } from '../../bot/errors.js';
+import { checkId } from '../../bot/ids.js';
 import type { Logger } from '../../bot/logger.js';
 import { maskSecretLines } from '../../bot/secrets/index.js';
 import { toDockerError } from './docker-errors.js';
@@ -32,7 +33,6 @@ export interface DockerClientDeps {
   pollMs?: number;
 }
 
-const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const STATES: readonly ServiceState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 const HEALTHS: readonly ServiceHealth[] = ['healthy', 'unhealthy', 'starting'];
 const MAX_LINES = 1000;
@@ -88,11 +88,7 @@ export function createDockerClient(deps: DockerClientDeps): DockerClient {
 
   /** Resolves a service name (or, failing that, a container name) to this project's containers. */
   async function resolve(service: string, signal?: AbortSignal): Promise<Docker.ContainerInfo[]> {
-    if (!SERVICE_NAME.test(service)) {
-      throw userError('OPTIONS_INVALID', `'${service.slice(0, 64)}' is not a compose service name`, {
-        service: 'docker',
-      });
-    }
+    checkId('service', service, 'docker');
     const all = await projectContainers(signal);
     const byService = all.filter((c) => c.Labels[SERVICE_LABEL] === service);
     if (byService.length > 0) return byService;

@@ -1,6 +1,7 @@
 import type { AxiosAdapter } from 'axios';
 import type { z } from 'zod';
 import { isBotError, userError } from '../../bot/errors.js';
+import { checkId } from '../../bot/ids.js';
 import type { Logger } from '../../bot/logger.js';
 import { trimTrailing } from '../../bot/trim-trailing.js';
 import { basicAuth } from '../http/basic-auth.js';
@@ -26,25 +27,6 @@ export interface MlflowClientOptions {
 }
 
 const API = '/api/2.0/mlflow';
-const MAX_NAME = 256;
-
-function requireName(what: string, value: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME) {
-    throw userError('OPTIONS_INVALID', `The ${what} must be 1 to ${MAX_NAME} characters long.`);
-  }
-  return value;
-}
-
-function requireVersion(value: string): string {
-  if (!/^[1-9]\d{0,18}$/.test(String(value))) {
-    throw userError(
-      'OPTIONS_INVALID',
-      `A model version is a positive whole number, not '${String(value).slice(0, 40)}'.`,
-    );
-  }
-  return String(value);
-}
-
 type Extra = Pick<HttpRequest, 'notFound'> & CallOptions;
 
 const noRun = (runId: string) => `MLflow has no run '${runId}'.`;
@@ -106,7 +88,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async getExperimentByName(name, opts) {
-      requireName('experiment name', name);
+      checkId('experiment', name, 'mlflow');
       const missing = `MLflow has no experiment named '${name}'.`;
       const body = await get(
         s.getExperimentResponse,
@@ -138,7 +120,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async bestRuns(q, opts) {
-      requireName('metric name', q.metric);
+      checkId('metric', q.metric, 'mlflow');
       const limit = q.limit ?? 5;
       const key = filterKey('metrics', q.metric);
       const page = await client.searchRuns(
@@ -155,14 +137,14 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async getRun(runId, opts) {
-      requireName('run id', runId);
+      checkId('mlflowRun', runId, 'mlflow');
       const body = await get(s.getRunResponse, '/runs/get', { run_id: runId }, { ...opts, notFound: noRun(runId) });
       return toRun(body.run, links);
     },
 
     async metricHistory(runId, metric, opts) {
-      requireName('run id', runId);
-      requireName('metric name', metric);
+      checkId('mlflowRun', runId, 'mlflow');
+      checkId('metric', metric, 'mlflow');
       const points = [];
       let pageToken: string | undefined;
       do {
@@ -194,7 +176,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async getModel(name, opts) {
-      requireName('model name', name);
+      checkId('model', name, 'mlflow');
       const body = await get(
         s.getModelResponse,
         '/registered-models/get',
@@ -205,7 +187,7 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async searchModelVersions(name, q = {}, opts) {
-      requireName('model name', name);
+      checkId('model', name, 'mlflow');
       // Search results carry no aliases, so they come from the model, which also turns an unknown name into NOT_FOUND.
       const filter = `name = ${quoteString('model name', name)}`;
       const [model, body] = await Promise.all([
@@ -226,8 +208,8 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async getModelVersion(name, version, opts) {
-      requireName('model name', name);
-      requireVersion(version);
+      checkId('model', name, 'mlflow');
+      checkId('modelVersion', version, 'mlflow');
       const body = await get(
         s.getVersionResponse,
         '/model-versions/get',
@@ -238,8 +220,8 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async getVersionByAlias(name, alias, opts): Promise<ModelVersion> {
-      requireName('model name', name);
-      requireName('alias', alias);
+      checkId('model', name, 'mlflow');
+      checkId('alias', alias, 'mlflow');
       const body = await get(
         s.getVersionResponse,
         '/registered-models/alias',
@@ -250,9 +232,9 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async setAlias(name, alias, version, opts) {
-      requireName('model name', name);
-      requireName('alias', alias);
-      requireVersion(version);
+      checkId('model', name, 'mlflow');
+      checkId('alias', alias, 'mlflow');
+      checkId('modelVersion', version, 'mlflow');
       await write(
         s.emptyResponse,
         'POST',
@@ -263,8 +245,8 @@ export function createMlflowClient(o: MlflowClientOptions): MlflowClient {
     },
 
     async deleteAlias(name, alias, opts) {
-      requireName('model name', name);
-      requireName('alias', alias);
+      checkId('model', name, 'mlflow');
+      checkId('alias', alias, 'mlflow');
       await write(
         s.emptyResponse,
         'DELETE',

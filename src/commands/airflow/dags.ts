@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { code, esc } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 
 export const dags = defineCommand({
   name: 'dags',

@@ -1,11 +1,11 @@
 import ms from 'ms';
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { code } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 import { ago } from '../format.js';
-import { limit } from '../ids.js';
+import { limit } from '../limit.js';
 
 const MAX_WINDOW = 90 * 24 * 60 * 60_000;
 

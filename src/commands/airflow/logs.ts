@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
+import { dagId, runId, taskId } from '../../bot/ids.js';
 import { code } from '../../bot/message.js';
 import { maskSecretLines } from '../../bot/secrets/index.js';
-import { dagId, runId, taskId } from '../ids.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 
 export const logs = defineCommand({

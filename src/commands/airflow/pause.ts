@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
+import { dagId } from '../../bot/ids.js';
 import { code, type Message } from '../../bot/message.js';
 import type { Dag } from '../../clients/airflow/types.js';
-import { dagId } from '../ids.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 
 function reply(dag: Dag, paused: boolean): Message {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
+import { dagId, runId } from '../../bot/ids.js';
 import { code, esc } from '../../bot/message.js';
-import { dagId, runId } from '../ids.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 
 export const retry = defineCommand({

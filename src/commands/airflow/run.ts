@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
+import { dagId, runId } from '../../bot/ids.js';
 import { type Action, code, esc, type Message, type Tone } from '../../bot/message.js';
 import type { DagRun, TaskInstance } from '../../clients/airflow/types.js';
+import { defineCommand } from '../define-command.js';
 import { duration, stateIcon } from '../format.js';
-import { dagId, runId } from '../ids.js';
 import { orNotFound } from '../not-found.js';
 
 const TONE: Record<DagRun['state'], Tone> = { queued: 'info', running: 'info', success: 'success', failed: 'error' };

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
+import { dagId } from '../../bot/ids.js';
 import { code, esc } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 import { ago, stateIcon } from '../format.js';
-import { dagId, limit } from '../ids.js';
+import { limit } from '../limit.js';
 import { orNotFound } from '../not-found.js';
 
 export const runs = defineCommand({

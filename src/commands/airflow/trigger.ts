@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { type Clock, defineCommand } from '../../bot/command.js';
+import type { Clock } from '../../bot/clock.js';
 import { commandAction } from '../../bot/command-action.js';
+import { dagId, runId } from '../../bot/ids.js';
 import type { Logger } from '../../bot/logger.js';
 import { code } from '../../bot/message.js';
 import { redactJson } from '../../bot/secrets/index.js';
 import type { ProgressSink } from '../../bot/types.js';
 import type { AirflowClient, DagRunState } from '../../clients/airflow/types.js';
-import { dagId, runId } from '../ids.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 import { checkConfSize, confFromPairs, parseConfJson } from './conf.js';
 import { runMessage } from './run.js';

@@ -1,7 +1,7 @@
-import type { CommandSpec } from '../../bot/command.js';
+import type { BotCommand } from '../define-command.js';
 import { mute, unmute } from './mute.js';
 import { subscribe } from './subscribe.js';
 import { subscriptions } from './subscriptions.js';
 import { unsubscribe } from './unsubscribe.js';
 
-export const alertCommands: readonly CommandSpec[] = [subscribe, unsubscribe, subscriptions, mute, unmute];
+export const alertCommands: readonly BotCommand[] = [subscribe, unsubscribe, subscriptions, mute, unmute];

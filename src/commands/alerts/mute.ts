@@ -1,10 +1,10 @@
 import ms from 'ms';
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { nameGlob } from '../../bot/glob.js';
 import { code } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 
 const MAX_MUTE_MS = 30 * 24 * 3_600_000;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
 import { nameGlob, textGlob } from '../../bot/glob.js';
+import { defineCommand } from '../define-command.js';
 import { describeFilter, TOPICS } from './topics.js';
 
 const glob = nameGlob('use letters, digits, _ . - and the glob characters * ? [ ] { } ,');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
+import { defineCommand } from '../define-command.js';
 import { describeFilter, topicWord } from './topics.js';
 
 export const subscriptions = defineCommand({

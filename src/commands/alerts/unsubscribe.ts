@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { userError } from '../../bot/errors.js';
 import { code } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 
 export const unsubscribe = defineCommand({
   name: 'unsubscribe',

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
+import { serviceName } from '../../bot/ids.js';
 import { code, esc } from '../../bot/message.js';
 import type { DockerClient, ServiceStatus } from '../../clients/docker/types.js';
+import { defineCommand } from '../define-command.js';
 import { duration } from '../format.js';
-import { describeService, isReady, serviceName } from './service-line.js';
+import { describeService, isReady } from './service-line.js';
 
 async function findService(docker: DockerClient, service: string, signal: AbortSignal): Promise<ServiceStatus[]> {
   const list = await docker.listServices({ signal });

@@ -1,13 +1,5 @@
-import { z } from 'zod';
 import type { ServiceStatus } from '../../clients/docker/types.js';
 import { duration } from '../format.js';
-
-/** Compose service names (the DockerClient checks again and limits everything to its project). */
-export const serviceName = z
-  .string()
-  .max(128)
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'not a compose service name (letters, digits, _ . - only)')
-  .describe('Compose service, e.g. mlflow');
 
 type Health = Pick<ServiceStatus, 'state' | 'health' | 'completed'>;
 

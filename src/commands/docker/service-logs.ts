@@ -1,10 +1,10 @@
 import ms from 'ms';
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { userError } from '../../bot/errors.js';
+import { serviceName } from '../../bot/ids.js';
 import { code } from '../../bot/message.js';
-import { serviceName } from './service-line.js';
+import { defineCommand } from '../define-command.js';
 
 const MAX_SINCE = 7 * 24 * 60 * 60_000;
 

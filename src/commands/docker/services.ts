@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { type Action, code, type Message } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 import { describeService, isBroken, isReady, serviceIcon } from './service-line.js';
 
 export const services = defineCommand({

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
+import { experimentName, metricName } from '../../bot/ids.js';
 import { code, esc } from '../../bot/message.js';
-import { experimentName, limit } from '../ids.js';
+import { defineCommand } from '../define-command.js';
+import { limit } from '../limit.js';
 import { orNotFound } from '../not-found.js';
 
 export const best = defineCommand({
@@ -11,7 +12,7 @@ export const best = defineCommand({
   args: ['experiment', 'metric'],
   options: z.object({
     experiment: experimentName,
-    metric: z.string().min(1).max(250).describe('Metric key, e.g. accuracy'),
+    metric: metricName,
     min: z.boolean().default(false).describe('Lower is better (default: higher is better)'),
     limit: limit(25, 5),
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
+import { modelName } from '../../bot/ids.js';
 import { code, esc } from '../../bot/message.js';
-import { modelName } from '../ids.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 
 export const model = defineCommand({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { code, esc } from '../../bot/message.js';
+import { defineCommand } from '../define-command.js';
 
 export const models = defineCommand({
   name: 'models',

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineCommand } from '../../bot/command.js';
 import { commandAction } from '../../bot/command-action.js';
 import { isBotError } from '../../bot/errors.js';
+import { modelName, modelVersion, settableAlias } from '../../bot/ids.js';
 import { code } from '../../bot/message.js';
 import type { MlflowClient, ModelVersion } from '../../clients/mlflow/types.js';
-import { modelName } from '../ids.js';
+import { defineCommand } from '../define-command.js';
 import { orNotFound } from '../not-found.js';
 
 async function current(
@@ -29,16 +29,8 @@ export const promote = defineCommand({
   args: ['model', 'version'],
   options: z.object({
     model: modelName,
-    version: z
-      .string()
-      .regex(/^\d{1,9}$/, 'a model version is a number such as 3')
-      .describe('Model version, e.g. 3'),
-    alias: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,255}$/, 'an alias uses letters, digits, _ and - only')
-      .refine((a) => a.toLowerCase() !== 'latest' && !/^v\d+$/i.test(a), 'latest and v<number> are reserved by MLflow')
-      .default('champion')
-      .describe('Alias to move (default champion)'),
+    version: modelVersion,
+    alias: settableAlias.default('champion').describe('Alias to move (default champion)'),
   }),
   async confirm({ options: o, clients, signal }) {
     const v = await orNotFound(

@@ -109,6 +109,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_deliveries_by_expiry ON webhook_deliveries (expires_at);
   `,
+  // 4: an audited command's positional args as a JSON array, so a query matches whole values (who retried a run)
+  // rather than splitting the redacted line. Entries written before stay without; they are only listed.
+  `
+  ALTER TABLE audit ADD COLUMN args TEXT;
+  CREATE INDEX audit_by_verb_args ON audit (verb, args, outcome, at DESC);
+  `,
+  // 5: per-key alert state was never read or written outside its own test: incidents live in the watchers' cursors
+  // and in posted_refs.
+  `
+  DROP TABLE alerts;
+  `,
 ];
 
 /** Brings the schema to the latest version, one transaction per step. */

@@ -180,4 +180,13 @@ describe('MlflowClient requests', () => {
     await expect(client.searchModelVersions("o'brien")).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
     expect(stub.requests).toHaveLength(0);
   });
+
+  it('refuses what the verbs refuse, a name of dots alone or an alias with a slash, before sending anything', async () => {
+    await expect(client.getModel('..')).rejects.toMatchObject({ code: 'OPTIONS_INVALID', service: 'mlflow' });
+    await expect(client.getExperimentByName('.')).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    await expect(client.setAlias('churn', 'a/b', '3')).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    await expect(client.getModelVersion('churn', '03')).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+
+    expect(stub.requests).toHaveLength(0);
+  });
 });

@@ -231,6 +231,16 @@ describe('the confirm protocol', () => {
     ]);
   });
 
+  it('audits the positional args as bound, so who retried a run is a query on whole values', async () => {
+    const { core, store } = failedRetry();
+    const preview = await core.plan(lineInvocation('retry train_model r1', operator)).run();
+
+    await core.plan(click(preview, 'Confirm', operator)).run();
+    await core.plan(lineInvocation(`trigger train_model --conf '{"password": "hunter2"}'`, operator)).run();
+
+    expect(store.entries.map((e) => e.args)).toEqual([['train_model', 'r1'], ['train_model']]);
+  });
+
   it("refuses another operator's Confirm as a refusal for the clicker alone, clears nothing, and audits it", async () => {
     const { core, airflow, store } = failedRetry();
     const preview = await core.plan(lineInvocation('retry train_model r1', operator)).run();

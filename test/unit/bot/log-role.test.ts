@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/app/config.js';
 import type { Permission } from '../../../src/bot/command.js';
-import { ConfigError, loadConfig } from '../../../src/bot/config.js';
 import { commandSet } from '../../../src/commands/index.js';
 import { admin, createTestCore, lineInvocation, operator, reader } from '../../fakes/test-core.js';
 

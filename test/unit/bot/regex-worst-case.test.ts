@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { looksSecret } from '../../../src/adapters/console/shell-history.js';
 import { stripMention } from '../../../src/adapters/slack/strip-mention.js';
+import { loadConfig } from '../../../src/app/config.js';
 import { decodeSlackText, splitVerb } from '../../../src/bot/command-line.js';
-import { loadConfig } from '../../../src/bot/config.js';
 import { isBotError } from '../../../src/bot/errors.js';
-import { looksSecret } from '../../../src/bot/shell-history.js';
 import { trimTrailing } from '../../../src/bot/trim-trailing.js';
 import { errorLineOf } from '../../../src/scheduler/watchers/airflow-failures.js';
 

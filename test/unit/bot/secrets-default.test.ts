@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeConfig, loadConfig } from '../../../src/bot/config.js';
+import { describeConfig, loadConfig } from '../../../src/app/config.js';
 import {
   describeDefaultSecrets,
   findDefaultSecrets,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/bot/command.js';
+import type { Clock } from '../../../src/bot/clock.js';
 import { createCore } from '../../../src/bot/core.js';
 import { createLogger } from '../../../src/bot/logger.js';
 import type { Message } from '../../../src/bot/message.js';
@@ -30,7 +30,7 @@ function setup(docker: FakeDockerClient) {
   const clients: Clients = { airflow: unused('airflow'), mlflow: unused('mlflow'), docker };
   const core = createCore({
     registry: createRegistry(dockerCommands),
-    clients,
+    services: { clients, store },
     store,
     roles: createRoles({ admins: ['slack:UADMIN'], operators: [], consoleRole: 'read' }),
     log: createLogger({ level: 'silent' }),

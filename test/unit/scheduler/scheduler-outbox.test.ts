@@ -76,6 +76,14 @@ function setup(o: { path?: string; defaults?: Destination[] } = {}) {
 const subscribeFailures = (store: Store, dest: Destination, dag = '*') =>
   store.subscribe({ dest, topic: 'airflow.failures', filter: { dag }, createdBy: 'slack:U1' });
 
+const muteOps = (s: ReturnType<typeof setup>, pattern: string, forMs: number) =>
+  s.store.setMute({
+    dest: slackOps,
+    pattern,
+    until: new Date(s.clock.now().getTime() + forMs),
+    createdBy: 'slack:U1',
+  });
+
 describe('the scheduler and its outbox', () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -150,12 +158,7 @@ describe('the scheduler and its outbox', () => {
   it('holds alerts back in a muted channel and summarises them when the mute ends', async () => {
     const s = setup();
     await subscribeFailures(s.store, slackOps);
-    await s.store.setMute({
-      dest: slackOps,
-      pattern: 'et*',
-      until: new Date(s.clock.now().getTime() + 3_600_000),
-      createdBy: 'slack:U1',
-    });
+    await muteOps(s, 'et*', 3_600_000);
     s.watcher.next = [alert('open', 'etl failed')];
     await s.scheduler.runOnce('scripted');
     s.watcher.next = [{ ...alert('open', 'etl failed again'), key: 'airflow:etl:r2' }];
@@ -168,6 +171,35 @@ describe('the scheduler and its outbox', () => {
     expect(s.slack.posts[0]?.message.text).toBe('• etl failed\n• etl failed again');
     await s.scheduler.drain();
     expect(s.slack.posts).toHaveLength(1);
+  });
+
+  it('routes a pushed alert like a watcher’s and posts it, and drops the same delivery published again', async () => {
+    const s = setup();
+    await subscribeFailures(s.store, slackOps);
+    const delivery = { source: 'airflow' as const, id: 'd-1', keepUntil: new Date(s.clock.now().getTime() + 60_000) };
+
+    const first = await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
+    const again = await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
+    await s.scheduler.drain();
+
+    expect([first, again]).toEqual([
+      { accepted: true, queued: 1 },
+      { accepted: false, queued: 0 },
+    ]);
+    expect(s.slack.posts.map((p) => p.message.title)).toEqual(['etl failed']);
+  });
+
+  it('counts a pushed alert a mute holds back once, however often its delivery is replayed', async () => {
+    const s = setup();
+    await subscribeFailures(s.store, slackOps);
+    await muteOps(s, 'etl', 60_000);
+    const delivery = { source: 'mlflow' as const, id: 'd-2', keepUntil: new Date(s.clock.now().getTime() + 600_000) };
+
+    for (let i = 0; i < 3; i++) await s.scheduler.publish('airflow.failures', [alert('open', 'etl failed')], delivery);
+    s.advance(60_001);
+    await s.scheduler.drain();
+
+    expect(s.slack.posts.map((p) => p.message.title)).toEqual(['Mute of etl ended: 1 alert was held back']);
   });
 
   it('keeps retrying a card through a ten-minute chat outage and delivers it once when chat is back', async () => {

@@ -70,6 +70,25 @@ export function describeStore(name: string, open: OpenStore): void {
         for (const verb of ['a', 'b', 'c']) await store.audit(entry(verb, later(0)));
         expect((await store.listAudit({ limit: 10 })).map((e) => e.verb)).toEqual(['c', 'b', 'a']);
       });
+
+      it('finds the newest entry of a verb on exactly these args and outcome', async () => {
+        const retry = (actor: string, at: Date, args: string[], outcome: AuditEntry['outcome'] = 'ok') =>
+          entry('retry', at, { actor, args, outcome, line: `retry ${args.join(' ')}` });
+        await store.audit(retry('slack:OLD', later(0), ['train', 'r1']));
+        await store.audit(retry('slack:NEW', later(1000), ['train', 'r1']));
+        await store.audit(retry('slack:DENIED', later(2000), ['train', 'r1'], 'PERMISSION_DENIED'));
+        await store.audit(retry('slack:OTHER', later(3000), ['train_v2', 'r1']));
+        await store.audit(retry('slack:QUOTED', later(4000), ['train', '--r1']));
+
+        const found = await store.lastAudit({ verb: 'retry', args: ['train', 'r1'], outcome: 'ok' });
+
+        expect(found).toEqual(retry('slack:NEW', later(1000), ['train', 'r1']));
+        expect((await store.lastAudit({ verb: 'retry', args: ['train', '--r1'], outcome: 'ok' }))?.actor).toBe(
+          'slack:QUOTED',
+        );
+        expect(await store.lastAudit({ verb: 'retry', args: ['train'], outcome: 'ok' })).toBeUndefined();
+        expect(await store.lastAudit({ verb: 'pause', args: ['train', 'r1'], outcome: 'ok' })).toBeUndefined();
+      });
     });
 
     describe('action refs', () => {
@@ -241,20 +260,6 @@ export function describeStore(name: string, open: OpenStore): void {
 
         expect(await store.seenDelivery('mlflow', 'd-2')).toBe(false);
         expect(await store.pendingOutbox(later(1), 10)).toEqual([]);
-      });
-    });
-
-    describe('alerts', () => {
-      it('stores and replaces an alert state by key', async () => {
-        expect(await store.getAlert('train_churn/fit')).toBeUndefined();
-        await store.putAlert({ key: 'train_churn/fit', state: 'failing', data: { tries: 1 }, updatedAt: clock });
-        await store.putAlert({ key: 'train_churn/fit', state: 'recovered', data: { tries: 2 }, updatedAt: later(5) });
-        expect(await store.getAlert('train_churn/fit')).toEqual({
-          key: 'train_churn/fit',
-          state: 'recovered',
-          data: { tries: 2 },
-          updatedAt: later(5),
-        });
       });
     });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/open-store.js';
-import { MIGRATIONS } from '../../../src/store/sqlite/migrations.js';
+import { MIGRATIONS, migrate } from '../../../src/store/sqlite/migrations.js';
 import { createSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { describeStore } from './describe-store.js';
 
@@ -96,5 +96,24 @@ describe('the SQLite store on disk', () => {
     const s = createSqliteStore({ path: ':memory:' });
     await s.close();
     await expect(s.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('the SQLite schema migrations', () => {
+  it('bring a version 3 database forward: its audit kept, the unused alerts table dropped', async () => {
+    const db = new Database(':memory:');
+    db.exec(MIGRATIONS.slice(0, 3).join('\n'));
+    db.pragma('user_version = 3');
+    db.prepare(
+      `INSERT INTO audit (at, actor, platform, channel, verb, line, outcome, duration_ms)
+       VALUES (1, 'slack:U1', 'slack', 'C1', 'retry', 'retry train r1', 'ok', 5)`,
+    ).run();
+
+    const version = migrate(db);
+
+    expect(version).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").all()).toEqual([]);
+    expect(db.prepare('SELECT verb, args FROM audit').all()).toEqual([{ verb: 'retry', args: null }]);
+    db.close();
   });
 });

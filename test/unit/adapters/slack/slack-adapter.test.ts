@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer } from '../../../../src/adapters/http-server.js';
 import { createSlackAdapter, type SlackAdapter } from '../../../../src/adapters/slack/slack-adapter.js';
 import { isBotError } from '../../../../src/bot/errors.js';
 import { createLogger } from '../../../../src/bot/logger.js';
 import type { Message } from '../../../../src/bot/message.js';
 import type { BotCore, Invocation, Plan } from '../../../../src/bot/types.js';
+import { createHttpServer, type HttpServer } from '../../../../src/http/http-server.js';
 import { fakeRun, fakeTask } from '../../../fakes/fake-airflow.js';
 import { createTestCore, type TestCore } from '../../../fakes/test-core.js';
 import { asLine } from '../../../fixtures/messages.js';
